@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Text.Json;
+using Auralis.Engine.Plugins;
+
+namespace Auralis.Cli.Commands;
+
+/// <summary><c>auralis plugins [--json]</c>: every plugin folder with its status, <c>ok</c> or the named error.</summary>
+public static class PluginsCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(Func<ParseResult, CliHost> host)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
+        var command = new Command("plugins", "List installed plugins and whether each one loads") { json };
+        command.SetAction(r => Run(host(r), r.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliHost host, bool asJson) => host.Run(() =>
+    {
+        var catalog = host.Catalog;
+        catalog.LoadAll();
+        var rows = catalog.Records.Select(r => new PluginRow(r)).ToList();
+        if (asJson)
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartObject();
+                w.WriteString("plugins_dir", catalog.Directory);
+                if (catalog.DirectoryError is { } de)
+                {
+                    w.WriteString("error", de.ToString());
+                }
+                w.WriteStartArray("plugins");
+                foreach (var row in rows)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", row.Id);
+                    w.WriteString("name", row.Name);
+                    w.WriteString("version", row.Version);
+                    w.WriteString("sdk_version", row.SdkVersion);
+                    w.WriteString("kind", row.Kind);
+                    w.WriteString("folder", row.Folder);
+                    w.WriteString("status", row.Status);
+                    if (row.Error is { } e)
+                    {
+                        w.WriteStartObject("error");
+                        w.WriteString("code", e.Code);
+                        w.WriteString("path", e.Path);
+                        w.WriteString("reason", e.Reason);
+                        w.WriteString("fix", e.Fix);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            host.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }
+        else
+        {
+            host.Out.WriteLine($"plugins directory: {catalog.Directory}");
+            if (catalog.DirectoryError is { } de)
+            {
+                host.Out.WriteLine($"  {de}");
+            }
+            host.Out.WriteLine($"{"ID",-28} {"NAME",-22} {"VERSION",-8} {"SDK",-6} {"KIND",-9} STATUS");
+            foreach (var row in rows)
+            {
+                host.Out.WriteLine($"{row.Id,-28} {row.Name,-22} {row.Version,-8} {row.SdkVersion,-6} {row.Kind,-9} {row.Status}");
+            }
+        }
+        return catalog.DirectoryError is null && rows.All(r => r.Error is null) ? ExitCodes.Ok : ExitCodes.PluginUnavailable;
+    });
+
+    private sealed class PluginRow(PluginRecord record)
+    {
+        private readonly LoadedPlugin? _plugin = record.TryLoad();
+        public string Id => record.Id;
+        public string Name => _plugin?.Descriptor.Name ?? "-";
+        public string Version => record.Manifest?.Version.ToString() ?? "-";
+        public string SdkVersion => record.Manifest?.SdkVersion.ToString() ?? "-";
+        public string Kind => _plugin?.Descriptor.Kind.ToString().ToLowerInvariant() ?? "-";
+        public string Folder => record.Folder;
+        public PluginError? Error => record.Error;
+        public string Status => Error is null ? "ok" : $"{Error.Code}: {Error.Reason} ({Error.Path}). Fix: {Error.Fix}";
+    }
+}

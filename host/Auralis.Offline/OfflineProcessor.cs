@@ -1,0 +1,160 @@
+using Auralis.Engine.Graph;
+using Auralis.Engine.Plugins;
+using Auralis.Offline.SndFile;
+using Auralis.Sdk;
+
+namespace Auralis.Offline;
+
+/// <summary>Options for processing a file.</summary>
+public sealed class ProcessOptions
+{
+    /// <summary>Frames per render block (1..65536). Output does not depend on it.</summary>
+    public int BlockSize { get; init; } = 4096;
+
+    /// <summary>Output sample encoding.</summary>
+    public SampleEncoding Encoding { get; init; } = SampleEncoding.Default;
+
+    /// <summary>Write the output even when a plugin failed and was bypassed (a warning instead of an error).</summary>
+    public bool KeepGoingOnPluginFailure { get; init; }
+
+    /// <summary>Called now and then with (frames done, frames total).</summary>
+    public Action<long, long>? Progress { get; init; }
+}
+
+/// <summary>What a processing job did.</summary>
+/// <param name="OutputPath">The file written.</param>
+/// <param name="Input">The input's facts.</param>
+/// <param name="FramesWritten">Frames in the output.</param>
+/// <param name="LatencySamples">Graph latency that was compensated (trimmed from the output's start).</param>
+/// <param name="OutputChannels">Channels written.</param>
+/// <param name="Warnings">Plugin failures tolerated with <see cref="ProcessOptions.KeepGoingOnPluginFailure"/>.</param>
+public sealed record ProcessResult(string OutputPath, AudioFileInfo Input, long FramesWritten, int LatencySamples, int OutputChannels,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>A plugin failed while processing, so the output would not be what was asked for.</summary>
+public sealed class PluginFailedException(IReadOnlyList<string> failures)
+    : Exception(string.Join("; ", failures) + ". No output was written")
+{
+    /// <summary>One line per failed plugin.</summary>
+    public IReadOnlyList<string> Failures { get; } = failures;
+}
+
+/// <summary>
+/// The offline adapter: reads a file, runs a graph over it block by block, compensates the graph's latency (the
+/// output is aligned with the input and as long as it, plus any tail) and writes the result atomically.
+/// </summary>
+public static class OfflineProcessor
+{
+    /// <summary>Processes <paramref name="inputPath"/> through <paramref name="graph"/> into <paramref name="outputPath"/>.</summary>
+    /// <exception cref="AudioFileException">Input unreadable or output not writable.</exception>
+    /// <exception cref="GraphException">The graph cannot process this input.</exception>
+    /// <exception cref="PluginLoadException">A plugin is missing or broken.</exception>
+    /// <exception cref="PluginFailedException">A plugin failed during processing; nothing was written.</exception>
+    public static ProcessResult Process(string inputPath, string outputPath, AudioGraph graph, Func<string, LoadedPlugin> resolve,
+        ProcessOptions? options = null)
+    {
+        options ??= new ProcessOptions();
+        if (options.BlockSize is < 1 or > 65536)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BlockSize, "block size must be 1..65536");
+        }
+        var format = AudioOutputFormat.ForPath(outputPath, options.Encoding);
+        if (AudioFileWriter.SameFile(inputPath, outputPath))
+        {
+            throw new AudioFileException(AudioFileErrorKind.WriteFailed, Path.GetFullPath(outputPath),
+                "the output would overwrite the input; choose another output path");
+        }
+        using var reader = AudioFileReader.Open(inputPath);
+        var info = reader.Info;
+        using var sequence = GraphCompiler.Compile(graph, resolve, new CompileSettings
+        {
+            SampleRate = info.SampleRate,
+            MaxBlockSize = options.BlockSize,
+            InputChannels = info.Channels,
+            ExpectedLength = info.Frames,
+        });
+        if (sequence.Nodes.All(n => n.Descriptor.Kind != PluginKind.Processor))
+        {
+            throw new GraphException(GraphErrorKind.Unusable,
+                "the graph has no processor, so the output would equal the input; use 'auralis analyze' to analyze a file");
+        }
+
+        using var writer = AudioFileWriter.Create(outputPath, format, info.SampleRate, sequence.OutputChannelCount, mustNotBe: inputPath);
+        var block = options.BlockSize;
+        var inputChannels = new float[info.Channels][];
+        for (var c = 0; c < inputChannels.Length; c++)
+        {
+            inputChannels[c] = new float[block];
+        }
+        var outputChannels = new float[sequence.OutputChannelCount][];
+        for (var c = 0; c < outputChannels.Length; c++)
+        {
+            outputChannels[c] = new float[block];
+        }
+
+        // Output sample k corresponds to input sample k: skip the first `latency` rendered frames, render `latency +
+        // tail` frames of silence after the input, and stop once input length + tail frames are written.
+        long toSkip = sequence.LatencySamples;
+        var inputDone = false;
+        long inputFrames = 0;
+        long flushLeft = sequence.LatencySamples + sequence.TailSamples;
+        long lastProgress = 0;
+        while (true)
+        {
+            int frames;
+            if (!inputDone)
+            {
+                frames = reader.Read(inputChannels, block);
+                if (frames == 0)
+                {
+                    inputDone = true;
+                    sequence.MarkInputEnd();
+                    continue;
+                }
+                inputFrames += frames;
+            }
+            else
+            {
+                if (flushLeft <= 0)
+                {
+                    break;
+                }
+                frames = (int)Math.Min(block, flushLeft);
+                flushLeft -= frames;
+                foreach (var ch in inputChannels)
+                {
+                    Array.Clear(ch, 0, frames);
+                }
+            }
+            for (var c = 0; c < inputChannels.Length; c++)
+            {
+                inputChannels[c].AsSpan(0, frames).CopyTo(sequence.Input(c));
+            }
+            sequence.Render(frames);
+            var skip = (int)Math.Min(toSkip, frames);
+            toSkip -= skip;
+            if (frames > skip)
+            {
+                for (var c = 0; c < outputChannels.Length; c++)
+                {
+                    sequence.Output(c)[skip..frames].CopyTo(outputChannels[c]);
+                }
+                writer.Write(outputChannels, 0, frames - skip);
+            }
+            if (options.Progress is { } progress && (inputFrames - lastProgress >= info.SampleRate || inputDone))
+            {
+                lastProgress = inputFrames;
+                progress(inputFrames, info.Frames);
+            }
+        }
+
+        var failures = sequence.Nodes.Select(n => n.DescribeFault()).OfType<string>().ToList();
+        if (failures.Count > 0 && !options.KeepGoingOnPluginFailure)
+        {
+            throw new PluginFailedException(failures);
+        }
+        writer.Commit();
+        return new ProcessResult(writer.FinalPath, info with { Frames = inputFrames }, writer.FramesWritten, sequence.LatencySamples,
+            sequence.OutputChannelCount, failures);
+    }
+}
