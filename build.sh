@@ -71,6 +71,68 @@ run_demo() {
 demo_chain() { echo "gain"; }
 demo_params() { echo "--param gain.gain_db=-3"; }
 
+version() { sed -n 's:.*<AuralisVersion>\(.*\)</AuralisVersion>.*:\1:p' Directory.Build.props; }
+
+# Builds dist/auralis-<version>-linux-x64.tar.gz and dist/auralis_<version>_amd64.deb from a fresh self-contained
+# publish, then verifies both (contents + the unpacked package's own doctor). A miss fails the build, naming the file.
+package() {
+  local v stage deb pkg_root
+  v=$(version)
+  [ -n "$v" ] || die "cannot read AuralisVersion from Directory.Build.props"
+  pkg_root=artifacts/package
+  stage="$pkg_root/auralis-$v"
+  rm -rf "$pkg_root" dist
+  mkdir -p "$stage/plugins" dist
+  log "publishing the self-contained host ($v, linux-x64, ReadyToRun)"
+  dotnet publish host/Auralis.Cli -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+    -o "$stage" -nologo -v q -clp:ErrorsOnly
+  rm -f "$stage"/*.pdb
+  for manifest in plugins/*/plugin.json; do
+    local project folder
+    project=$(dirname "$manifest")
+    folder=$(sed -n 's:.*<AuralisPluginFolder>\(.*\)</AuralisPluginFolder>.*:\1:p' "$project"/*.csproj)
+    [ -n "$folder" ] || die "$project has a plugin.json but no AuralisPluginFolder"
+    log "publishing plugin $folder"
+    dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      -o "$stage/plugins/$folder" -nologo -v q -clp:ErrorsOnly
+    rm -f "$stage/plugins/$folder"/*.pdb "$stage/plugins/$folder"/Auralis.Sdk.*
+  done
+  mkdir -p "$stage/docs"
+  cp README.md LICENSE THIRD-PARTY-NOTICES.md "$stage/"
+  cp docs/*.md "$stage/docs/"
+
+  log "writing dist/auralis-$v-linux-x64.tar.gz"
+  tar -C "$pkg_root" --sort=name --owner=0 --group=0 --numeric-owner --mtime='2026-01-01 00:00Z' \
+    -czf "dist/auralis-$v-linux-x64.tar.gz" "auralis-$v"
+
+  log "writing dist/auralis_${v}_amd64.deb"
+  deb="$pkg_root/deb"
+  mkdir -p "$deb/DEBIAN" "$deb/usr/lib" "$deb/usr/bin" "$deb/usr/share/doc/auralis"
+  cp -a "$stage" "$deb/usr/lib/auralis"
+  ln -s ../lib/auralis/auralis "$deb/usr/bin/auralis"
+  cp LICENSE "$deb/usr/share/doc/auralis/copyright"
+  cat > "$deb/DEBIAN/control" <<CONTROL
+Package: auralis
+Version: $v
+Architecture: amd64
+Maintainer: Auralis contributors <auralis@localhost>
+Depends: libsndfile1, libjack-jackd2-0 | libjack0, libc6, libgcc-s1, libstdc++6
+Section: sound
+Priority: optional
+Installed-Size: $(du -sk "$deb/usr" | cut -f1)
+Description: plugin-based audio processing host
+ Auralis loads isolated enhancement plugins (harmonic/percussive separation, pitch, tempo,
+ chroma, fingerprint) through a versioned SDK and runs them offline, as a JACK client, in a DAW
+ as a VST3 plugin, or streamed to a local web player.
+CONTROL
+  dpkg-deb --root-owner-group -Zxz --build "$deb" "dist/auralis_${v}_amd64.deb" >/dev/null
+
+  log "verifying the packages"
+  /usr/bin/python3 host/Packaging/verify_package.py "$ROOT" "dist/auralis-$v-linux-x64.tar.gz" "dist/auralis_${v}_amd64.deb" \
+    || die "package verification failed (see above); nothing in dist/ may ship"
+  ls -l dist/
+}
+
 run_tests() {
   log "running tests"
   mkdir -p artifacts/test-results
@@ -83,7 +145,8 @@ shift || true
 case "$cmd" in
   setup) setup ;;
   build) build ;;
-  test) setup; build; run_tests "$@" ;;
+  test) setup; build; package; run_tests "$@" ;;
+  package) setup; build; package ;;
   run) setup; build; run_demo ;;
   clean) rm -rf artifacts dist; find . -name bin -o -name obj -type d -prune -exec rm -rf {} + ;;
   *) die "unknown command '$cmd' (setup | build | test | run | package | bench | clean)" ;;

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Verifies an Auralis package: every file that must be inside is inside, and the unpacked package works.
+
+usage: verify_package.py REPO_ROOT PACKAGE [PACKAGE...]      (PACKAGE: .tar.gz or .deb)
+
+A miss fails with the file named; a warning is never enough. Checks, per package:
+  1. contents: host/Packaging/package-contents.txt, every file of each required plugin's folder in the tested
+     development build (artifacts/app/plugins/<folder>), and everything the package's auralis.deps.json names;
+  2. for a .deb: the control file's Depends names the native libraries the host loads;
+  3. the unpacked package, run with an empty environment, passes `auralis doctor` and loads every required plugin.
+Exit 0 only when all pass.
+"""
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+DEB_ROOT = "usr/lib/auralis/"
+DEB_DEPENDS = ["libsndfile1", "libjack-jackd2-0"]
+
+
+def fail(problems, message):
+    problems.append(message)
+    print(f"  MISSING/BROKEN: {message}")
+
+
+def expected_files(repo):
+    """The static list, plus per-required-plugin files from the tested dev build, plus the package's deps.json."""
+    expected = []
+    with open(os.path.join(repo, "host/Packaging/package-contents.txt")) as f:
+        expected += [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    with open(os.path.join(repo, "host/Auralis.Cli/auralis.config.json")) as f:
+        required = json.load(f)["required_plugins"]
+    dev_plugins = os.path.join(repo, "artifacts/app/plugins")
+    folders = {}
+    if os.path.isdir(dev_plugins):
+        for folder in sorted(os.listdir(dev_plugins)):
+            manifest = os.path.join(dev_plugins, folder, "plugin.json")
+            if os.path.isfile(manifest):
+                with open(manifest) as f:
+                    folders[json.load(f)["id"]] = folder
+    for plugin_id in required:
+        folder = folders.get(plugin_id)
+        if folder is None:
+            expected.append(f"plugins/{plugin_id.split('.')[-1]}/plugin.json")
+            continue
+        for dirpath, _, files in os.walk(os.path.join(dev_plugins, folder)):
+            for name in files:
+                if not name.endswith(".pdb"):
+                    rel = os.path.relpath(os.path.join(dirpath, name), dev_plugins)
+                    expected.append("plugins/" + rel)
+    return expected, required, folders
+
+
+def deps_files(deps_text):
+    files = []
+    deps = json.loads(deps_text)
+    for target in deps.get("targets", {}).values():
+        for lib in target.values():
+            for kind in ("runtime", "native"):
+                for asset in lib.get(kind, {}):
+                    files.append(os.path.basename(asset))
+    return files
+
+
+def list_archive(path):
+    if path.endswith(".deb"):
+        out = subprocess.run(["dpkg-deb", "-c", path], check=True, capture_output=True, text=True).stdout
+        names = []
+        for line in out.splitlines():
+            name = line.split()[5]
+            if name.startswith("./"):
+                name = name[2:]
+            names.append(name.rstrip("/"))
+        return names
+    with tarfile.open(path) as t:
+        return [m.name for m in t.getmembers()]
+
+
+def unpack(path, dest):
+    if path.endswith(".deb"):
+        subprocess.run(["dpkg-deb", "-x", path, dest], check=True)
+        return os.path.join(dest, DEB_ROOT)
+    with tarfile.open(path) as t:
+        top = t.getmembers()[0].name.split("/")[0]
+    subprocess.run(["tar", "-xzf", path, "-C", dest, "--no-same-owner"], check=True)
+    return os.path.join(dest, top)
+
+
+def verify(repo, package):
+    print(f"verifying {package}")
+    problems = []
+    names = list_archive(package)
+    if package.endswith(".deb"):
+        prefix = DEB_ROOT
+        installed = {n[len(prefix):] for n in names if n.startswith(prefix)}
+        if "usr/bin/auralis" not in names:
+            fail(problems, "usr/bin/auralis (the command on PATH)")
+        control = subprocess.run(["dpkg-deb", "-f", package, "Depends"], check=True, capture_output=True, text=True).stdout
+        for dep in DEB_DEPENDS:
+            if dep not in control:
+                fail(problems, f"DEBIAN/control Depends lacks {dep} (has: {control.strip()})")
+    else:
+        top = names[0].split("/")[0]
+        installed = {n[len(top) + 1:] for n in names if n.startswith(top + "/")}
+    expected, required, folders = expected_files(repo)
+    with tempfile.TemporaryDirectory(prefix="auralis-verify-") as tmp:
+        root = unpack(package, tmp)
+        deps_path = os.path.join(root, "auralis.deps.json")
+        if os.path.isfile(deps_path):
+            with open(deps_path) as f:
+                expected += deps_files(f.read())
+        for name in sorted(set(expected)):
+            if name not in installed:
+                fail(problems, name)
+        print(f"  contents: {len(set(expected))} required files checked, {len(installed)} files in the package")
+        # The unpacked package must work on its own: empty environment, outside the repository.
+        exe = os.path.join(root, "auralis")
+        env = {"PATH": "/usr/bin:/bin"}
+        if os.path.isfile(exe):
+            doctor = subprocess.run([exe, "doctor", "--json"], env=env, cwd=tmp, capture_output=True, text=True)
+            try:
+                report = json.loads(doctor.stdout)
+            except json.JSONDecodeError:
+                fail(problems, f"auralis doctor did not run (exit {doctor.returncode}): {doctor.stderr.strip()[:500]}")
+                report = None
+            if report is not None:
+                for check in report["checks"]:
+                    if check["status"] == "fail":
+                        where = os.path.relpath(check["path"], root) if check.get("path", "").startswith(root) else check.get("path", "")
+                        fail(problems, f"doctor: {check['name']}: {check['detail']} [{where}]")
+                if doctor.returncode != 0 and report.get("healthy") is not False:
+                    fail(problems, f"auralis doctor exited {doctor.returncode}")
+            plugins = subprocess.run([exe, "plugins", "--json"], env=env, cwd=tmp, capture_output=True, text=True)
+            try:
+                listed = {p["id"]: p["status"] for p in json.loads(plugins.stdout)["plugins"]}
+            except (json.JSONDecodeError, KeyError):
+                listed = {}
+            for plugin_id in required:
+                if listed.get(plugin_id) != "ok":
+                    fail(problems, f"plugin {plugin_id} does not load from the package: {listed.get(plugin_id, 'not listed')}")
+            print(f"  unpacked: doctor exit {doctor.returncode}, {sum(1 for s in listed.values() if s == 'ok')}/{len(required)} required plugins load")
+    if problems:
+        print(f"FAILED: {package}: {len(problems)} problem(s)")
+    else:
+        print(f"ok: {package}")
+    return problems
+
+
+def main():
+    repo, packages = sys.argv[1], sys.argv[2:]
+    if not packages:
+        print(__doc__)
+        return 2
+    bad = 0
+    for p in packages:
+        bad += 1 if verify(repo, p) else 0
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
