@@ -127,6 +127,10 @@ Description: plugin-based audio processing host
 CONTROL
   dpkg-deb --root-owner-group -Zxz --build "$deb" "dist/auralis_${v}_amd64.deb" >/dev/null
 
+  log "packing the SDK and the plugin template into dist/nuget (the SDK pack runs the API compatibility gate)"
+  dotnet pack sdk/Auralis.Sdk -c Release -o dist/nuget -nologo -v q -clp:ErrorsOnly
+  dotnet pack sdk/templates -c Release -o dist/nuget -nologo -v q -clp:ErrorsOnly
+
   log "verifying the packages"
   /usr/bin/python3 host/Packaging/verify_package.py "$ROOT" "dist/auralis-$v-linux-x64.tar.gz" "dist/auralis_${v}_amd64.deb" \
     || die "package verification failed (see above); nothing in dist/ may ship"
