@@ -17,6 +17,7 @@ APT_PACKAGES=(
   ffmpeg sox                       # loudness reference, test signal tools
   fluidsynth timgm6mb-soundfont    # golden inputs from MIDI
   ardour                           # the DAW for the VST3 tests (ardour7-lua)
+  g++                              # builds the VST3 bundle's native shim (host/Auralis.Vst3.Native)
   chromium                         # browser end-to-end tests
   dpkg-dev                         # building the .deb
   python3                          # golden-audio scripts, oracles
