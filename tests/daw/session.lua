@@ -1,14 +1,15 @@
 -- Drives Ardour headless for the Auralis VST3 tests: runs the job in JOB_FILE (a Lua file returning a table) in a
 -- session of its own: a stereo track plays a float WAV through a plugin, the session is exported to
--- OUT_DIR/<job>/export.wav, and values are printed as "AURALIS <job> <key> <value>" lines for the test to read.
+-- OUT_DIR/<job>/export.wav, and values are printed as "AURALIS <job> <key><TAB><value>" lines for the test to read.
 -- One job per process: Ardour 7.3 sometimes hangs closing a second session in the same process.
 --
 -- job = { name, rate = 48000, input = "in.wav", plugin = "Auralis Gain", preset = "label", params = { Label = value },
---         read = { "Label", ... }, listen = seconds, save = true, reopen = "session dir", latency = frames }
+--         read = { "Label", ... }, listen = seconds, save = true, reopen = "session dir", latency = frames,
+--         describe = true (print every parameter Ardour shows: "parameter <n> <input|output> <label>") }
 -- `read` values are taken after the export, or, with `listen`, while the input plays again for that long (an
 -- analyzer's output parameters describe what it hears now).
 local function log(...) print(...) io.stdout:flush() end
-local function report(job, key, value) log(string.format("AURALIS %s %s %s", job.name, key, tostring(value))) end
+local function report(job, key, value) log(string.format("AURALIS %s %s\t%s", job.name, key, tostring(value))) end
 
 local function read_wav(path)
   local f = assert(io.open(path, "rb")); local d = f:read("a"); f:close()
@@ -86,6 +87,12 @@ local function run(job)
       local preset = plug:preset_by_label(job.preset)
       assert(preset and preset.valid, "preset not found: " .. job.preset)
       assert(plug:load_preset(preset), "preset did not load: " .. job.preset)
+    end
+    if job.describe then
+      for n = 0, plug:parameter_count() - 1 do
+        local id = plug:nth_parameter(n, true)
+        report(job, "parameter", string.format("%d %s %s", n, plug:parameter_is_input(id) and "input" or "output", plug:parameter_label(id)))
+      end
     end
     for label, value in pairs(job.params or {}) do
       local index = find_param(plug, label)
