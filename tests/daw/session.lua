@@ -5,7 +5,9 @@
 --
 -- job = { name, rate = 48000, input = "in.wav", plugin = "Auralis Gain", preset = "label", params = { Label = value },
 --         read = { "Label", ... }, listen = seconds, save = true, reopen = "session dir", latency = frames,
---         describe = true (print every parameter Ardour shows: "parameter <n> <input|output> <label>") }
+--         describe = true (print every parameter Ardour shows: "parameter <n> <input|output> <label>"),
+--         type = "VST3" | "LV2" (of `plugin`, default VST3), stats = true (print Ardour's own timing of the plugin's
+--         run calls during the export: "stats <calls-timed avg-us min-us max-us>"; for bench/vst3) }
 -- `read` values are taken after the export, or, with `listen`, while the input plays again for that long (an
 -- analyzer's output parameters describe what it hears now).
 local function log(...) print(...) io.stdout:flush() end
@@ -64,7 +66,7 @@ local function run(job)
     assert(not player:isnil(), "Auralis Test Player script not found")
     track:add_processor_by_index(player, 0, nil, true)
     if job.plugin then
-      fx = ARDOUR.LuaAPI.new_plugin(Session, job.plugin, ARDOUR.PluginType.VST3, "")
+      fx = ARDOUR.LuaAPI.new_plugin(Session, job.plugin, ARDOUR.PluginType[job.type or "VST3"], "")
       assert(not fx:isnil(), "plugin not found: " .. job.plugin)
       assert(track:add_processor_by_index(fx, 1, nil, true) == 0, "cannot insert " .. job.plugin)
     end
@@ -109,6 +111,7 @@ local function run(job)
     report(job, "latency", latency)
   end
 
+  if job.stats and fx and not fx:isnil() then fx:to_insert():clear_stats() end
   local e = Session:simple_export()
   assert(e:check_outputs(), "no outputs to export")
   local folder = os.getenv("OUT_DIR") .. "/" .. job.name -- Ardour names the file itself: <folder>/export.wav
@@ -119,6 +122,11 @@ local function run(job)
   local ok = e:run_export()
   e = nil; collectgarbage()
   report(job, "exported", ok)
+  if job.stats and fx and not fx:isnil() then
+    local valid, t = fx:to_insert():get_stats(0, 0, 0, 0)
+    assert(valid, "Ardour has no timing for " .. job.plugin)
+    report(job, "stats", string.format("%.3f %d %d %.3f", t[3], t[1], t[2], t[4]))
+  end
 
   if job.listen then
     Session:request_locate(0, false, ARDOUR.LocateTransportDisposition.MustRoll, ARDOUR.TransportRequestSource.TRS_UI)

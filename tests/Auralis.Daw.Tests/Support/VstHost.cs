@@ -7,6 +7,7 @@ namespace Auralis.Daw.Tests.Support;
 /// <summary>
 /// A minimal VST3 host inside the test process: loads a bundle's Auralis.so with dlopen and calls the C ABI (vtable
 /// slots as numbered in Steinberg's headers) exactly as a DAW does. Ardour never offers 64-bit samples; this host does.
+/// Also used by bench/vst3 to time the bridge.
 /// </summary>
 internal static unsafe class VstHost
 {
@@ -42,7 +43,7 @@ internal static unsafe class VstHost
     public static PClassInfoW ClassInfoUnicode(void* factory, int index)
     {
         PClassInfoW info;
-        Assert.Equal(VstResult.Ok, ((delegate* unmanaged<void*, int, PClassInfoW*, int>)Slots(factory)[8])(factory, index, &info));
+        Check(((delegate* unmanaged<void*, int, PClassInfoW*, int>)Slots(factory)[8])(factory, index, &info), "getClassInfoUnicode");
         return info;
     }
 
@@ -72,7 +73,7 @@ internal static unsafe class VstHost
     public static VstParameterInfo ParameterInfo(void* controller, int index)
     {
         VstParameterInfo info;
-        Assert.Equal(VstResult.Ok, ((delegate* unmanaged<void*, int, VstParameterInfo*, int>)Slots(controller)[9])(controller, index, &info));
+        Check(((delegate* unmanaged<void*, int, VstParameterInfo*, int>)Slots(controller)[9])(controller, index, &info), "getParameterInfo");
         return info;
     }
 
@@ -84,24 +85,45 @@ internal static unsafe class VstHost
     /// <summary>Runs one 64-bit block, stereo in and out, through <paramref name="processor"/>.</summary>
     public static int Process64(void* processor, double[][] input, double[][] output)
     {
-        var frames = input[0].Length;
         fixed (double* l = input[0], r = input[1], ol = output[0], or = output[1])
         {
-            var ins = stackalloc void*[] { l, r };
-            var outs = stackalloc void*[] { ol, or };
-            var inBus = new AudioBusBuffers { NumChannels = 2, ChannelBuffers = ins };
-            var outBus = new AudioBusBuffers { NumChannels = 2, ChannelBuffers = outs };
-            var data = new ProcessData
-            {
-                ProcessMode = Vst.ProcessOffline,
-                SymbolicSampleSize = Vst.Sample64,
-                NumSamples = frames,
-                NumInputs = 1,
-                NumOutputs = 1,
-                Inputs = &inBus,
-                Outputs = &outBus,
-            };
-            return Process(processor, &data);
+            return ProcessStereo(processor, l, r, ol, or, input[0].Length, Vst.Sample64);
+        }
+    }
+
+    /// <summary>Runs one 32-bit block, stereo in and out, through <paramref name="processor"/>.</summary>
+    public static int Process32(void* processor, float[][] input, float[][] output)
+    {
+        fixed (float* l = input[0], r = input[1], ol = output[0], or = output[1])
+        {
+            return ProcessStereo(processor, l, r, ol, or, input[0].Length, Vst.Sample32);
+        }
+    }
+
+    private static int ProcessStereo(void* processor, void* l, void* r, void* ol, void* or, int frames, int sampleSize)
+    {
+        var ins = stackalloc void*[] { l, r };
+        var outs = stackalloc void*[] { ol, or };
+        var inBus = new AudioBusBuffers { NumChannels = 2, ChannelBuffers = ins };
+        var outBus = new AudioBusBuffers { NumChannels = 2, ChannelBuffers = outs };
+        var data = new ProcessData
+        {
+            ProcessMode = Vst.ProcessOffline,
+            SymbolicSampleSize = sampleSize,
+            NumSamples = frames,
+            NumInputs = 1,
+            NumOutputs = 1,
+            Inputs = &inBus,
+            Outputs = &outBus,
+        };
+        return Process(processor, &data);
+    }
+
+    private static void Check(int result, string call)
+    {
+        if (result != VstResult.Ok)
+        {
+            throw new InvalidOperationException($"{call} returned {result}");
         }
     }
 }
