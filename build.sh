@@ -18,6 +18,7 @@ APT_PACKAGES=(
   fluidsynth timgm6mb-soundfont    # golden inputs from MIDI
   ardour                           # the DAW for the VST3 tests (ardour7-lua)
   g++                              # builds the VST3 bundle's native shim (host/Auralis.Vst3.Native)
+  lv2-examples                     # a native LV2 gain: the peer of the VST3 benchmark (bench/vst3)
   chromium                         # browser end-to-end tests
   dpkg-dev                         # building the .deb
   python3                          # golden-audio scripts, oracles
