@@ -115,47 +115,41 @@ internal sealed unsafe class PluginFactory : ComObject
     }
 
     [UnmanagedCallersOnly]
-    private static int GetClassInfo2Entry(void* self, int index, PClassInfo2* info)
-    {
-        try
-        {
-            if (info == null || !Of(self).TryGetClass(index, out var c))
-            {
-                return VstResult.InvalidArgument;
-            }
-            Describe(c, &info->Cid, &info->Cardinality, info->Category, &info->ClassFlags, info->SubCategories);
-            VstText.Copy(c.Name, info->Name, PClassInfo.NameSize);
-            VstText.Copy(c.Vendor, info->Vendor, PClassInfo2.VendorSize);
-            VstText.Copy(c.Version, info->Version, PClassInfo2.VersionSize);
-            VstText.Copy(Vst.SdkVersion, info->SdkVersion, PClassInfo2.VersionSize);
-            return VstResult.Ok;
-        }
-        catch (Exception e)
-        {
-            BridgeLog.Failure("IPluginFactory2::getClassInfo2", e);
-            return VstResult.InternalError;
-        }
-    }
+    private static int GetClassInfo2Entry(void* self, int index, PClassInfo2* info) => DescribeClass(self, index, info, null);
 
     [UnmanagedCallersOnly]
-    private static int GetClassInfoUnicodeEntry(void* self, int index, PClassInfoW* info)
+    private static int GetClassInfoUnicodeEntry(void* self, int index, PClassInfoW* info) => DescribeClass(self, index, null, info);
+
+    // Fills PClassInfo2 (narrow) or PClassInfoW (wide): the same facts, names in UTF-8 or UTF-16.
+    private static int DescribeClass(void* self, int index, PClassInfo2* narrow, PClassInfoW* wide)
     {
         try
         {
-            if (info == null || !Of(self).TryGetClass(index, out var c))
+            if ((narrow == null && wide == null) || !Of(self).TryGetClass(index, out var c))
             {
                 return VstResult.InvalidArgument;
             }
-            Describe(c, &info->Cid, &info->Cardinality, info->Category, &info->ClassFlags, info->SubCategories);
-            VstText.Copy(c.Name, info->Name, PClassInfo.NameSize);
-            VstText.Copy(c.Vendor, info->Vendor, PClassInfo2.VendorSize);
-            VstText.Copy(c.Version, info->Version, PClassInfo2.VersionSize);
-            VstText.Copy(Vst.SdkVersion, info->SdkVersion, PClassInfo2.VersionSize);
+            if (narrow != null)
+            {
+                Describe(c, &narrow->Cid, &narrow->Cardinality, narrow->Category, &narrow->ClassFlags, narrow->SubCategories);
+                VstText.Copy(c.Name, narrow->Name, PClassInfo.NameSize);
+                VstText.Copy(c.Vendor, narrow->Vendor, PClassInfo2.VendorSize);
+                VstText.Copy(c.Version, narrow->Version, PClassInfo2.VersionSize);
+                VstText.Copy(Vst.SdkVersion, narrow->SdkVersion, PClassInfo2.VersionSize);
+            }
+            else
+            {
+                Describe(c, &wide->Cid, &wide->Cardinality, wide->Category, &wide->ClassFlags, wide->SubCategories);
+                VstText.Copy(c.Name, wide->Name, PClassInfo.NameSize);
+                VstText.Copy(c.Vendor, wide->Vendor, PClassInfo2.VendorSize);
+                VstText.Copy(c.Version, wide->Version, PClassInfo2.VersionSize);
+                VstText.Copy(Vst.SdkVersion, wide->SdkVersion, PClassInfo2.VersionSize);
+            }
             return VstResult.Ok;
         }
         catch (Exception e)
         {
-            BridgeLog.Failure("IPluginFactory3::getClassInfoUnicode", e);
+            BridgeLog.Failure(narrow != null ? "IPluginFactory2::getClassInfo2" : "IPluginFactory3::getClassInfoUnicode", e);
             return VstResult.InternalError;
         }
     }
