@@ -17,7 +17,8 @@ public sealed unsafe class InProcessHostTests(ArdourRig rig)
     private static readonly Lock Gate = new();
     private static nint _factory;
 
-    // One module per process, as in a DAW; the third-party fixtures come from AURALIS_PLUGINS, read at first load.
+    // One module per process, as in a DAW; third-party plugins come from AURALIS_PLUGINS and the user folder (under
+    // XDG_DATA_HOME), read when it first loads.
     private void* Factory()
     {
         lock (Gate)
@@ -25,6 +26,7 @@ public sealed unsafe class InProcessHostTests(ArdourRig rig)
             if (_factory == 0)
             {
                 Environment.SetEnvironmentVariable("AURALIS_PLUGINS", TestPaths.TestPluginsDir);
+                Environment.SetEnvironmentVariable("XDG_DATA_HOME", Path.Combine(rig.Workspace, "data"));
                 Environment.SetEnvironmentVariable("AURALIS_VST3_LOG", Path.Combine(rig.Workspace, "in-process.log"));
                 _factory = (nint)VstHost.GetPluginFactory(rig.Bundle);
             }
@@ -47,7 +49,7 @@ public sealed unsafe class InProcessHostTests(ArdourRig rig)
         throw new Xunit.Sdk.XunitException($"no class '{name}'");
     }
 
-    private (nint Component, nint Processor, nint Controller) Create(string className, byte[]? state = null)
+    private (nint Component, nint Processor, nint Controller) Create(string className, byte[]? state = null, (ulong[] Inputs, ulong[] Outputs)? buses = null)
     {
         Assert.Equal(VstResult.Ok, VstHost.CreateInstance(Factory(), ClassId(className), Iids.IComponent, out var component));
         Assert.Equal(VstResult.Ok, VstHost.Initialize(component));
@@ -59,6 +61,10 @@ public sealed unsafe class InProcessHostTests(ArdourRig rig)
         if (state is not null)
         {
             Assert.Equal(VstResult.Ok, VstHost.SetState(component, new MemoryBStream(state)));
+        }
+        if (buses is { } arrangement)
+        {
+            Assert.Equal(VstResult.True, VstHost.SetBusArrangements(processor, arrangement.Inputs, arrangement.Outputs));
         }
         Assert.Equal(VstResult.Ok, VstHost.SetActive(component, true));
         return ((nint)component, (nint)processor, (nint)controller);
@@ -131,6 +137,30 @@ public sealed unsafe class InProcessHostTests(ArdourRig rig)
         Assert.Contains("belongs to plugin 'org.auralis.tests.faulty'", File.ReadAllText(Path.Combine(rig.Workspace, "in-process.log")));
         Assert.Equal(VstHost.PlainToNormalized(controller, id, -6), VstHost.ParamNormalized(controller, id), 12);
         Destroy(gain);
+    }
+
+    [Fact]
+    public void Each_output_port_is_a_bus_and_the_host_may_choose_the_mono_layout()
+    {
+        // Split: in -> main (the input) and inverted (its negation), stereo or mono. A mono input with stereo outputs
+        // is no layout of the plugin: refused.
+        Assert.Equal(VstResult.Ok, VstHost.CreateInstance(Factory(), ClassId("Split"), Iids.IAudioProcessor, out var probe));
+        Assert.Equal(VstResult.Ok, VstHost.QueryInterface(probe, Iids.IComponent, out var probeComponent));
+        Assert.Equal(VstResult.Ok, VstHost.Initialize(probeComponent));
+        Assert.Equal(VstResult.False, VstHost.SetBusArrangements(probe, [Vst.SpeakerMono], [Vst.SpeakerStereo, Vst.SpeakerStereo]));
+        Assert.Equal(Vst.SpeakerStereo, VstHost.BusArrangement(probe, Vst.DirectionOutput, 1));
+        Assert.Equal(VstResult.Ok, VstHost.Terminate(probeComponent));
+        VstHost.Release(probe);
+        Assert.Equal(0u, VstHost.Release(probeComponent));
+
+        var split = Create("Split", buses: ([Vst.SpeakerMono], [Vst.SpeakerMono, Vst.SpeakerMono]));
+        Assert.Equal(Vst.SpeakerMono, VstHost.BusArrangement((void*)split.Processor, Vst.DirectionOutput, 1));
+        var input = Noise(256)[0];
+        double[][][] outputs = [[new double[256]], [new double[256]]];
+        Assert.Equal(VstResult.Ok, VstHost.Process64((void*)split.Processor, [[input]], outputs));
+        Assert.Equal(input.Select(x => (double)(float)x), outputs[0][0]);
+        Assert.Equal(input.Select(x => (double)-(float)x), outputs[1][0]);
+        Destroy(split);
     }
 
     [Fact]

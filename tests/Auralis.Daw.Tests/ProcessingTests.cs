@@ -114,6 +114,21 @@ public sealed class ProcessingTests(ArdourRig rig)
     }
 
     [Fact]
+    public void A_plugin_with_two_output_ports_plays_its_first_on_the_track()
+    {
+        // Split's ports are a main and an aux output bus; a DAW track carries the main one.
+        var input = DawAudio.GoldenInput(rig.Workspace);
+        var (expected, ours) = DawAudio.Expected(input, Path.Combine(rig.Workspace, "split.wav"), ArdourRig.DawTestPlugins, "--chain", "split.main");
+        var run = Ran(rig.Run(new ArdourJob("split", input) { Plugin = "Split" }));
+        var latency = (int)run.Number("latency");
+        var difference = DawAudio.MaxDifferenceDbfs(expected, run.ExportPath, latency);
+        DawAudio.Record("Split (two output ports, user plugins folder)", ours, latency, difference);
+        Assert.Equal(ours, latency);
+        Assert.True(difference <= DawAudio.ToleranceDbfs, $"{difference:0.0} dBFS");
+        AssertNoAudioThreadAllocation(run);
+    }
+
+    [Fact]
     public void Chain_with_a_third_party_plugin_runs_its_graph_in_Ardour()
     {
         var input = DawAudio.GoldenInput(rig.Workspace);

@@ -18,11 +18,13 @@ public sealed class ScannerTests(ArdourRig rig)
         var (result, classes) = rig.Scan;
         Assert.True(result.ExitCode == 0, result.ToString());
 
-        // Expected: the chain, then every plugin that loads from the bundle and from AURALIS_PLUGINS, from its descriptor.
-        var plugins = new[] { Path.Combine(rig.Bundle, "Contents", "Resources", "plugins"), TestPaths.TestPluginsDir }
+        // Expected: the chain, then every plugin that loads from the bundle, AURALIS_PLUGINS and the user folder,
+        // from its descriptor.
+        var plugins = new[] { Path.Combine(rig.Bundle, "Contents", "Resources", "plugins"), TestPaths.TestPluginsDir, rig.UserPlugins }
             .SelectMany(dir => PluginCatalog.Scan(dir).Records).Select(r => r.TryLoad()).OfType<LoadedPlugin>().ToList();
         Assert.Contains(plugins, p => p.Id == "org.auralis.gain");
         Assert.Contains(plugins, p => p.Id == "org.auralis.tests.delay-short");
+        Assert.Contains(plugins, p => p.Id == "org.auralis.tests.split");
         Assert.Equal(plugins.Count + 1, classes.Count);
 
         var chain = Assert.Single(classes, c => c.Name == "Auralis Chain");
@@ -37,6 +39,9 @@ public sealed class ScannerTests(ArdourRig rig)
                 layout.Inputs.Count > 1 ? layout.Inputs[1].Channels : 0, outputs.Count > 1 ? outputs[1].Channels : 0);
             Assert.Equal(expected, Assert.Single(classes, c => c.Uid == expected.Uid));
         }
+
+        // Each output port is a bus: the first the main one, the second an aux bus.
+        Assert.Equal((2, 2), Assert.Single(classes, c => c.Name == "Split") is var split ? (split.Outputs, split.AuxOutputs) : default);
 
         // Plugins that cannot load are not offered, and each is named with its error.
         Assert.Contains("plugin 'org.auralis.tests.throwingctor'", result.StdErr);

@@ -89,6 +89,9 @@ public sealed class ArdourRig : IDisposable
         Sessions = Directory.CreateDirectory(Path.Combine(_root.Path, "sessions")).FullName;
         Exports = Directory.CreateDirectory(Path.Combine(_root.Path, "exports")).FullName;
         LogFile = Path.Combine(_root.Path, "vst3.log");
+        // The user's plugins folder ($XDG_DATA_HOME/auralis/plugins) gets this project's own fixtures.
+        UserPlugins = Path.Combine(_root.Path, "data", "auralis", "plugins");
+        CopyTreeTo(DawTestPlugins, UserPlugins);
         Scan = RunScanner(Bundle, Cache, Environment());
     }
 
@@ -103,6 +106,12 @@ public sealed class ArdourRig : IDisposable
     public string Sessions { get; }
     public string Exports { get; }
     public string LogFile { get; }
+
+    /// <summary>The user plugins folder the bridge scans (holding the fixtures of tests/Auralis.Daw.Tests/Fixtures).</summary>
+    public string UserPlugins { get; }
+
+    /// <summary>Where the fixtures of tests/Auralis.Daw.Tests/Fixtures are staged by the build.</summary>
+    public static string DawTestPlugins => Path.Combine(TestPaths.RepoRoot, "artifacts", "daw-test-plugins");
     /// <summary>A scratch folder for the tests' own files.</summary>
     public string Workspace => _root.Path;
 

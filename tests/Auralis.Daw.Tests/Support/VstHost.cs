@@ -59,6 +59,21 @@ internal static unsafe class VstHost
     public static int GetState(void* component, MemoryBStream stream) => ((delegate* unmanaged<void*, void*, int>)Slots(component)[13])(component, stream.Pointer);
 
     // IAudioProcessor
+    public static int SetBusArrangements(void* processor, ulong[] inputs, ulong[] outputs)
+    {
+        fixed (ulong* i = inputs, o = outputs)
+        {
+            return ((delegate* unmanaged<void*, ulong*, int, ulong*, int, int>)Slots(processor)[3])(processor, i, inputs.Length, o, outputs.Length);
+        }
+    }
+
+    public static ulong BusArrangement(void* processor, int direction, int index)
+    {
+        ulong arrangement;
+        Check(((delegate* unmanaged<void*, int, int, ulong*, int>)Slots(processor)[4])(processor, direction, index, &arrangement), "getBusArrangement");
+        return arrangement;
+    }
+
     public static int CanProcessSampleSize(void* processor, int size) => ((delegate* unmanaged<void*, int, int>)Slots(processor)[5])(processor, size);
 
     public static uint LatencySamples(void* processor) => ((delegate* unmanaged<void*, uint>)Slots(processor)[6])(processor);
@@ -97,6 +112,50 @@ internal static unsafe class VstHost
         fixed (float* l = input[0], r = input[1], ol = output[0], or = output[1])
         {
             return ProcessStereo(processor, l, r, ol, or, input[0].Length, Vst.Sample32);
+        }
+    }
+
+    /// <summary>Runs one 64-bit block with any buses: <c>inputs[bus][channel][frame]</c>, likewise outputs.</summary>
+    public static int Process64(void* processor, double[][][] inputs, double[][][] outputs)
+    {
+        var pins = new List<GCHandle>();
+        var buses = new List<nint>();
+        try
+        {
+            AudioBusBuffers* Buses(double[][][] set)
+            {
+                var array = (AudioBusBuffers*)NativeMemory.AllocZeroed((nuint)Math.Max(1, set.Length), (nuint)sizeof(AudioBusBuffers));
+                buses.Add((nint)array);
+                for (var b = 0; b < set.Length; b++)
+                {
+                    var channels = (void**)NativeMemory.AllocZeroed((nuint)Math.Max(1, set[b].Length), (nuint)sizeof(void*));
+                    buses.Add((nint)channels);
+                    for (var c = 0; c < set[b].Length; c++)
+                    {
+                        var pin = GCHandle.Alloc(set[b][c], GCHandleType.Pinned);
+                        pins.Add(pin);
+                        channels[c] = (void*)pin.AddrOfPinnedObject();
+                    }
+                    array[b] = new AudioBusBuffers { NumChannels = set[b].Length, ChannelBuffers = channels };
+                }
+                return array;
+            }
+            var data = new ProcessData
+            {
+                ProcessMode = Vst.ProcessOffline,
+                SymbolicSampleSize = Vst.Sample64,
+                NumSamples = inputs[0][0].Length,
+                NumInputs = inputs.Length,
+                NumOutputs = outputs.Length,
+                Inputs = Buses(inputs),
+                Outputs = Buses(outputs),
+            };
+            return Process(processor, &data);
+        }
+        finally
+        {
+            pins.ForEach(p => p.Free());
+            buses.ForEach(b => NativeMemory.Free((void*)b));
         }
     }
 
