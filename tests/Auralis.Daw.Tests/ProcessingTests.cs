@@ -38,11 +38,7 @@ public sealed class ProcessingTests(ArdourRig rig)
             ? (input, 0)
             : DawAudio.Expected(input, Path.Combine(rig.Workspace, $"expected-{plugin.Id}.wav"), TestPaths.PluginsDir,
                 "--chain", d.Layouts[0].Outputs.Count > 1 ? $"{plugin.Id}.{d.Layouts[0].Outputs[0].Name}" : plugin.Id);
-        var latency = (int)run.Number("latency");
-        var difference = DawAudio.MaxDifferenceDbfs(expected, run.ExportPath, latency);
-        DawAudio.Record(d.Name, ours, latency, difference);
-        Assert.Equal(ours, latency);
-        Assert.True(difference <= DawAudio.ToleranceDbfs, $"{d.Name}: {difference:0.0} dBFS");
+        AssertEqualsAtArdoursLatency(run, expected, ours, d.Name);
 
         // Every parameter and frame result is there, by label, in the right direction.
         var shown = run.Values["parameter"].Select(p => p.Split(' ', 3)).ToDictionary(p => p[2], p => p[1]);
@@ -105,11 +101,7 @@ public sealed class ProcessingTests(ArdourRig rig)
         var (expected, ours) = DawAudio.Expected(input, Path.Combine(rig.Workspace, "delay-long.wav"), TestPaths.TestPluginsDir, "--chain", "delay-long");
         Assert.Equal(100, ours);
         var run = Ran(rig.Run(new ArdourJob("delay-long", input) { Plugin = "Delay 100" }));
-        var latency = (int)run.Number("latency");
-        var difference = DawAudio.MaxDifferenceDbfs(expected, run.ExportPath, latency);
-        DawAudio.Record("Delay 100 (fixture)", ours, latency, difference);
-        Assert.Equal(ours, latency);
-        Assert.True(difference <= DawAudio.ToleranceDbfs, $"{difference:0.0} dBFS");
+        AssertEqualsAtArdoursLatency(run, expected, ours, "Delay 100 (fixture)");
         AssertNoAudioThreadAllocation(run);
     }
 
@@ -120,11 +112,7 @@ public sealed class ProcessingTests(ArdourRig rig)
         var input = DawAudio.GoldenInput(rig.Workspace);
         var (expected, ours) = DawAudio.Expected(input, Path.Combine(rig.Workspace, "split.wav"), ArdourRig.DawTestPlugins, "--chain", "split.main");
         var run = Ran(rig.Run(new ArdourJob("split", input) { Plugin = "Split" }));
-        var latency = (int)run.Number("latency");
-        var difference = DawAudio.MaxDifferenceDbfs(expected, run.ExportPath, latency);
-        DawAudio.Record("Split (two output ports, user plugins folder)", ours, latency, difference);
-        Assert.Equal(ours, latency);
-        Assert.True(difference <= DawAudio.ToleranceDbfs, $"{difference:0.0} dBFS");
+        AssertEqualsAtArdoursLatency(run, expected, ours, "Split (two output ports, user plugins folder)");
         AssertNoAudioThreadAllocation(run);
     }
 
@@ -143,11 +131,7 @@ public sealed class ProcessingTests(ArdourRig rig)
         SaveChainPreset("delay-gain", graph);
 
         var run = Ran(rig.Run(new ArdourJob("chain", input) { Plugin = "Auralis Chain", Preset = "delay-gain", Latency = ours, Read = ["Fault (bypassed)"] }));
-        var latency = (int)run.Number("latency");
-        var difference = DawAudio.MaxDifferenceDbfs(expected, run.ExportPath, latency);
-        DawAudio.Record("Auralis Chain (Delay 37 fixture → Auralis Gain −6 dB)", ours, latency, difference);
-        Assert.Equal(ours, latency);
-        Assert.True(difference <= DawAudio.ToleranceDbfs, $"{difference:0.0} dBFS");
+        AssertEqualsAtArdoursLatency(run, expected, ours, "Auralis Chain (Delay 37 fixture → Auralis Gain −6 dB)");
         Assert.Equal(0, run.Number("param:Fault (bypassed)"));
         AssertNoAudioThreadAllocation(run);
     }
@@ -205,6 +189,16 @@ public sealed class ProcessingTests(ArdourRig rig)
         // The audio passes through an analyzer untouched.
         Assert.True(DawAudio.MaxDifferenceDbfs(input, run.ExportPath, 0) <= DawAudio.ToleranceDbfs);
         AssertNoAudioThreadAllocation(run);
+    }
+
+    // Ardour must use Auralis's latency, and its export, read that much later, must be what `auralis process` wrote.
+    private static void AssertEqualsAtArdoursLatency(ArdourRun run, string expected, int ours, string label)
+    {
+        var latency = (int)run.Number("latency");
+        var difference = DawAudio.MaxDifferenceDbfs(expected, run.ExportPath, latency);
+        DawAudio.Record(label, ours, latency, difference);
+        Assert.Equal(ours, latency);
+        Assert.True(difference <= DawAudio.ToleranceDbfs, $"{label}: {difference:0.0} dBFS");
     }
 
     private static ArdourRun Ran(ArdourRun run)
