@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SECONDS_OF_AUDIO=${1:-20}
-RUNS=3
+RUNS=${RUNS:-5}
 BUNDLE_BUILT=$ROOT/artifacts/vst3/Auralis.vst3
 [ -d "$BUNDLE_BUILT" ] || { echo "bench/vst3: error: $BUNDLE_BUILT is missing; run ./build.sh build" >&2; exit 1; }
 [ -d /usr/lib/lv2/eg-amp.lv2 ] || { echo "bench/vst3: error: the peer plugin is missing; install it: sudo apt-get install lv2-examples" >&2; exit 1; }
@@ -43,22 +43,26 @@ os.makedirs(folder, exist_ok=True)
 open(os.path.join(folder, "gain.vstpreset"), "wb").write(preset)
 PY
 
-# run_ardour NAME LUA-FIELDS -> Ardour's average microseconds per run() of the plugin during an export
+# run_ardour NAME LUA-FIELDS RUN -> Ardour's average microseconds per run() of the plugin during one export
 run_ardour() {
-  local name=$1 fields=$2 values=()
-  for i in $(seq "$RUNS"); do
-    echo "return { name = \"$name-$i\", input = \"$W/noise.wav\", rate = 48000, stats = true, $fields }" > "$W/$name-$i.lua"
-    JOB_FILE=$W/$name-$i.lua SESSIONS=$W/sessions OUT_DIR=$W/out ardour7-lua "$ROOT/tests/daw/session.lua" > "$W/$name-$i.log" 2>&1 \
-      || { echo "bench/vst3: error: Ardour failed on $name (log: $W/$name-$i.log)" >&2; cat "$W/$name-$i.log" >&2; exit 1; }
-    values+=("$(awk -F'\t' '/^AURALIS .* stats\t/ { split($2, a, " "); print a[1] }' "$W/$name-$i.log")")
-  done
-  printf '%s\n' "${values[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p"
+  local name=$1 fields=$2 i=$3
+  echo "return { name = \"$name-$i\", input = \"$W/noise.wav\", rate = 48000, stats = true, $fields }" > "$W/$name-$i.lua"
+  JOB_FILE=$W/$name-$i.lua SESSIONS=$W/sessions OUT_DIR=$W/out ardour7-lua "$ROOT/tests/daw/session.lua" > "$W/$name-$i.log" 2>&1 \
+    || { echo "bench/vst3: error: Ardour failed on $name (log: $W/$name-$i.log)" >&2; cat "$W/$name-$i.log" >&2; exit 1; }
+  awk -F'\t' '/^AURALIS .* stats\t/ { split($2, a, " "); print a[1] }' "$W/$name-$i.log" >> "$W/$name.values"
 }
+median() { sort -g "$W/$1.values" | sed -n "$(( (RUNS + 1) / 2 ))p"; }
 
-echo "bench/vst3: Ardour, $SECONDS_OF_AUDIO s of stereo noise at 48 kHz, 4096-frame blocks, median of $RUNS exports each" >&2
-AURALIS_GAIN=$(run_ardour gain 'plugin = "Auralis Gain", params = { Gain = -6 }')
-NATIVE_AMP=$(run_ardour amp 'plugin = "Simple Amplifier", type = "LV2", params = { Gain = -6 }')
-AURALIS_CHAIN=$(run_ardour chain 'plugin = "Auralis Chain", preset = "gain"')
+echo "bench/vst3: Ardour, $SECONDS_OF_AUDIO s of stereo noise at 48 kHz, 4096-frame blocks, $RUNS rounds (interleaved)" >&2
+for i in $(seq "$RUNS"); do
+  # Interleaved, so that a change in the machine's load hits every plugin alike.
+  run_ardour amp 'plugin = "Simple Amplifier", type = "LV2", params = { Gain = -6 }' "$i"
+  run_ardour gain 'plugin = "Auralis Gain", params = { Gain = -6 }' "$i"
+  run_ardour chain 'plugin = "Auralis Chain", preset = "gain"' "$i"
+done
+NATIVE_AMP=$(median amp)
+AURALIS_GAIN=$(median gain)
+AURALIS_CHAIN=$(median chain)
 
 echo "bench/vst3: the bridge in this process" >&2
 dotnet build "$ROOT/bench/vst3/Auralis.Vst3.Bench/Auralis.Vst3.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
@@ -71,7 +75,7 @@ REPORT=$ROOT/artifacts/bench/vst3.md
 {
   echo "# VST3 bridge benchmark ($(date -u +%Y-%m-%d), $(nproc) CPUs)"
   echo
-  echo "Inside Ardour 7.3 (headless, Dummy backend, export): Ardour's own timing of each plugin's run() per 4096-frame stereo block, µs (median of $RUNS exports of $SECONDS_OF_AUDIO s)."
+  echo "Inside Ardour 7.3 (headless, Dummy backend, export): Ardour's own timing of each plugin's run() per 4096-frame stereo block, µs (median of $RUNS exports of $SECONDS_OF_AUDIO s each, interleaved)."
   echo
   echo "| plugin | format | µs per block | ratio to the native peer |"
   echo "|---|---|---|---|"
@@ -79,7 +83,7 @@ REPORT=$ROOT/artifacts/bench/vst3.md
   printf '| Auralis Gain | VST3 (bridge) | %s | %s |\n' "$AURALIS_GAIN" "$(ratio "$AURALIS_GAIN" "$NATIVE_AMP")"
   printf '| Auralis Chain holding Auralis Gain | VST3 (bridge + engine) | %s | %s |\n' "$AURALIS_CHAIN" "$(ratio "$AURALIS_CHAIN" "$NATIVE_AMP")"
   echo
-  echo "In one process (bench/vst3/Auralis.Vst3.Bench), Auralis Gain, 4096-frame stereo blocks, µs per block:"
+  echo "In one process (bench/vst3/Auralis.Vst3.Bench), Auralis Gain, 4096-frame stereo blocks, µs per block (fastest of 25 rounds):"
   echo
   echo "| path | µs per block |"
   echo "|---|---|"
@@ -88,7 +92,7 @@ REPORT=$ROOT/artifacts/bench/vst3.md
   echo "| the bundle's VST3 process() through the C ABI | $(get vst3-process-us) |"
   echo "| one call through the C ABI with no work (getLatencySamples) | $(get abi-round-trip-us) |"
   echo
-  echo "Bridge overhead per process call (VST3 process − plugin alone): **$(get bridge-overhead-us) µs** per 4096-frame stereo block."
+  echo "Bridge overhead per process call (VST3 process − plugin alone, fastest rounds): **$(get bridge-overhead-us) µs** per 4096-frame stereo block."
   echo
   echo "Bundle: $SIZE ($BUNDLE_BUILT)."
 } > "$REPORT"
