@@ -71,6 +71,21 @@ public class AuthoringTests
         var process = CommandRunner.Auralis("process", input, t.File("out.wav"), "--chain", "myfx", "--plugins-dir", plugins);
         Assert.True(process.ExitCode == 0, process.ToString());
         Assert.Equal(0.5 * Math.Pow(10, -6 / 20.0), TestAudio.Read(t.File("out.wav"))[0].Max(), 3); // the template's -6 dB default
+
+        // In a DAW: the VST3 bundle offers the third-party plugin as a class (Ardour's own scanner, AURALIS_PLUGINS).
+        var bundle = t.CopyTree(Path.Combine(TestPaths.RepoRoot, "artifacts", "vst3", "Auralis.vst3"), "vst3/Auralis.vst3");
+        var past = DateTime.UtcNow.AddSeconds(-5); // the scanner takes a bundle younger than a second for stale
+        foreach (var entry in Directory.GetFileSystemEntries(bundle, "*", SearchOption.AllDirectories).Append(bundle))
+        {
+            File.SetLastWriteTimeUtc(entry, past);
+        }
+        var scan = CommandRunner.Run("/usr/lib/ardour7/ardour-vst3-scanner", ["-f", bundle], new Dictionary<string, string?>
+        {
+            ["LD_LIBRARY_PATH"] = "/usr/lib/ardour7", ["HOME"] = t.Path, ["XDG_CACHE_HOME"] = t.File("cache"), ["XDG_DATA_HOME"] = t.File("data"),
+            ["AURALIS_PLUGINS"] = plugins,
+        });
+        Assert.Contains("Found Plugin: MyFx", scan.All);
+        Assert.Contains("Found Plugin: Auralis Chain", scan.All);
     }
 
     [Fact]
