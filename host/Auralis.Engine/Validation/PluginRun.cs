@@ -167,7 +167,8 @@ internal sealed class PluginRun : IDisposable
                 }
             }
             beforeBlock?.Invoke(block, Parameters);
-            var status = ProcessBlock(n, at >= length ? length : -1, sink);
+            // A block reaching past the input carries where the input ended, as a host that knows it would say.
+            var status = ProcessBlock(n, at + n > length ? length : -1, sink);
             if (status > worst)
             {
                 worst = status;
