@@ -1,0 +1,128 @@
+namespace Auralis.Dsp.Chroma;
+
+/// <summary>
+/// Pitch-class profiles (chroma) from a power spectrum, with running tuning estimation. Each FFT bin between
+/// <see cref="MinHz"/> and <see cref="MaxHz"/> sits at a fractional MIDI pitch p = 69 + 12·log2(f/440) − tuning; its power
+/// goes to pitch class round(p) mod 12 (index 0 = C) weighted by cos²(π·(p − round(p))) — full weight on a semitone,
+/// none half-way between. A frame's chroma is then divided by its largest value (librosa's default <c>norm=inf</c>), so
+/// it lies in [0, 1]; a silent frame is all zeros.
+/// Tuning: the spectral peaks of every frame (local maxima above a tenth of the frame's largest, frequency refined by a
+/// parabola through the log magnitudes) vote, weighted by magnitude, into a histogram of deviations from the nearest
+/// semitone (1-cent bins); the tuning used for a frame is the histogram's peak over all frames so far, so it is causal
+/// (identical streaming and offline) and settles within the first seconds. Allocation-free after construction.
+/// </summary>
+public sealed class Chromagram
+{
+    /// <summary>The lowest frequency counted (C2).</summary>
+    public const double MinHz = 65.4;
+
+    /// <summary>The highest frequency counted (C8 region where partials blur).</summary>
+    public const double MaxHz = 4200;
+
+    private readonly double _binHz;
+    private readonly int _first, _last;
+    private readonly double[] _pitch;            // fractional MIDI pitch of each bin at tuning 0
+    private readonly double[] _histogram = new double[100]; // deviations −50 … +49 cents
+    private readonly float[] _chroma = new float[12];
+
+    /// <summary>Creates the analyser for an <paramref name="fftSize"/>-point spectrum at <paramref name="sampleRate"/>.</summary>
+    public Chromagram(double sampleRate, int fftSize)
+    {
+        _binHz = sampleRate / fftSize;
+        _first = Math.Max(1, (int)Math.Ceiling(MinHz / _binHz));
+        _last = Math.Min(fftSize / 2 - 1, (int)Math.Floor(Math.Min(MaxHz, sampleRate / 2 * 0.95) / _binHz));
+        _pitch = new double[fftSize / 2 + 1];
+        for (var k = 1; k < _pitch.Length; k++)
+        {
+            _pitch[k] = 69 + 12 * Math.Log2(k * _binHz / 440);
+        }
+    }
+
+    /// <summary>The tuning in use, in semitones (−0.5 … 0.5) relative to A = 440 Hz.</summary>
+    public double Tuning { get; private set; }
+
+    /// <summary>The last frame's chroma (index 0 = C).</summary>
+    public ReadOnlySpan<float> Values => _chroma;
+
+    /// <summary>Updates the tuning estimate with this frame's peaks and computes its chroma from <paramref name="power"/>.</summary>
+    public void Compute(ReadOnlySpan<float> power)
+    {
+        VoteTuning(power);
+        Array.Clear(_chroma);
+        var tuning = Tuning;
+        for (var k = _first; k <= _last; k++)
+        {
+            var p = _pitch[k] - tuning;
+            var nearest = Math.Round(p);
+            var d = p - nearest;
+            var c = Math.Cos(Math.PI * d);
+            var pc = ((int)nearest % 12 + 12) % 12;
+            _chroma[pc] += (float)(power[k] * c * c);
+        }
+        var max = 0f;
+        foreach (var v in _chroma)
+        {
+            max = MathF.Max(max, v);
+        }
+        if (max > 1e-20f)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(_chroma, 1f / max, _chroma);
+        }
+        else
+        {
+            Array.Clear(_chroma);
+        }
+    }
+
+    /// <summary>Forgets the tuning evidence.</summary>
+    public void Reset()
+    {
+        Array.Clear(_histogram);
+        Tuning = 0;
+    }
+
+    private void VoteTuning(ReadOnlySpan<float> power)
+    {
+        var max = 0f;
+        for (var k = _first; k <= _last; k++)
+        {
+            max = MathF.Max(max, power[k]);
+        }
+        if (max <= 1e-20f)
+        {
+            return;
+        }
+        var floor = max * 0.01f; // a tenth of the largest magnitude = a hundredth of its power
+        var voted = false;
+        for (var k = Math.Max(_first, 2); k < _last; k++)
+        {
+            var here = power[k];
+            if (here < floor || here < power[k - 1] || here <= power[k + 1])
+            {
+                continue;
+            }
+            // Parabola through the log magnitudes (half the log power) of the peak and its neighbours.
+            double a = Math.Log(power[k - 1] + 1e-30), b = Math.Log(here + 1e-30), c = Math.Log(power[k + 1] + 1e-30);
+            var den = a - 2 * b + c;
+            var shift = den < 0 ? 0.5 * (a - c) / den : 0;
+            var f = (k + Math.Clamp(shift, -0.5, 0.5)) * _binHz;
+            var p = 69 + 12 * Math.Log2(f / 440);
+            var deviation = p - Math.Round(p); // −0.5 … 0.5
+            var bin = Math.Clamp((int)Math.Floor((deviation + 0.5) * 100), 0, 99);
+            _histogram[bin] += Math.Sqrt(here);
+            voted = true;
+        }
+        if (voted)
+        {
+            var best = 0;
+            for (var i = 1; i < _histogram.Length; i++)
+            {
+                if (_histogram[i] > _histogram[best])
+                {
+                    best = i;
+                }
+            }
+            Tuning = (best + 0.5) / 100 - 0.5;
+        }
+    }
+}
