@@ -1,0 +1,237 @@
+namespace Auralis.Dsp.Loudness;
+
+/// <summary>
+/// ITU-R BS.1770-4 loudness of a mono or stereo stream: K-weighted mean squares in 100 ms steps; momentary loudness over
+/// 400 ms blocks (75 % overlap), short-term over 3 s; integrated loudness gated at −70 LUFS absolute and −10 LU relative;
+/// true peak from 4× oversampling. Channel weights are 1 for left and right (and for a mono channel, as ffmpeg's
+/// ebur128). Values are in LUFS (dB for true peak); without a single block above the absolute gate (silence, or less than
+/// 400 ms) the integrated loudness is −70 LUFS, the gate's floor. Allocation-free after construction.
+/// </summary>
+public sealed class LoudnessMeter
+{
+    /// <summary>The loudness reported when nothing passes the absolute gate.</summary>
+    public const double Floor = -70;
+
+    private readonly int _channels;
+    private readonly int _step;                // samples per 100 ms step
+    private readonly (Biquad Shelf, Biquad HighPass)[] _weighting;
+    private readonly PolyphaseResampler[] _oversampler;
+    private readonly float[] _oversampled;
+    private readonly double[] _stepEnergy = new double[30]; // the last 30 steps' Σ_i G_i·Σ z², newest at _stepAt
+    private readonly double[] _blocks;          // each complete 400 ms block's mean square (Σ over channels)
+    private int _stepAt;
+    private long _steps;
+    private long _blockCount;
+    private double _current;                    // energy of the step being filled
+    private int _inStep;
+    private double _truePeak, _samplePeak;
+
+    /// <summary>Creates a meter.</summary>
+    /// <param name="sampleRate">Samples per second.</param>
+    /// <param name="channels">1 or 2.</param>
+    /// <param name="maxBlock">The most samples per <see cref="Process"/> call.</param>
+    /// <param name="expectedLength">Total samples when known (sizes the block store); -1 for a live stream, which keeps the
+    /// last hour of blocks.</param>
+    public LoudnessMeter(double sampleRate, int channels, int maxBlock, long expectedLength = -1)
+    {
+        if (channels is < 1 or > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "mono or stereo");
+        }
+        _channels = channels;
+        _step = (int)Math.Round(sampleRate / 10);
+        _weighting = new (Biquad, Biquad)[channels];
+        _oversampler = new PolyphaseResampler[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            _weighting[c] = Biquad.KWeighting(sampleRate);
+            _oversampler[c] = new PolyphaseResampler(4, 1, 12, 0.9, 8);
+        }
+        _oversampled = new float[_oversampler[0].MaxOutputs(maxBlock)];
+        var capacity = expectedLength > 0 ? expectedLength / _step + 8 : 36_000;
+        _blocks = new double[Math.Min(capacity, 1 << 26)];
+        SampleRate = sampleRate;
+    }
+
+    /// <summary>Samples per second.</summary>
+    public double SampleRate { get; }
+
+    /// <summary>Samples per 100 ms step.</summary>
+    public int StepSamples => _step;
+
+    /// <summary>Completed 100 ms steps.</summary>
+    public long Steps => _steps;
+
+    /// <summary>Loudness of the last 400 ms (LUFS; <see cref="double.NegativeInfinity"/> for digital silence).</summary>
+    public double Momentary => Loudness(Window(4) / 4);
+
+    /// <summary>Loudness of the last 3 s.</summary>
+    public double ShortTerm => Loudness(Window(30) / 30);
+
+    /// <summary>The largest absolute sample value so far.</summary>
+    public double SamplePeak => _samplePeak;
+
+    /// <summary>True peak so far (dBTP), from 4× oversampling; −∞ for silence.</summary>
+    public double TruePeakDb => _truePeak > 0 ? 20 * Math.Log10(_truePeak) : double.NegativeInfinity;
+
+    /// <summary>
+    /// Feeds one block (the right channel is empty for mono; NaN/±Inf count as silence). Returns how many 100 ms steps
+    /// completed during it, so callers can publish momentary and short-term values per step.
+    /// </summary>
+    public int Process(ReadOnlySpan<float> left, ReadOnlySpan<float> right, IStepObserver? observer = null, long startPosition = 0)
+    {
+        var completed = 0;
+        for (var c = 0; c < _channels; c++)
+        {
+            var input = c == 0 ? left : right;
+            var n = _oversampler[c].Process(input, _oversampled);
+            for (var i = 0; i < n; i++)
+            {
+                var a = Math.Abs(_oversampled[i]);
+                if (a > _truePeak && float.IsFinite(a))
+                {
+                    _truePeak = a;
+                }
+            }
+        }
+        var (s0, h0) = _weighting[0];
+        Biquad? s1 = null, h1 = null;
+        if (_channels == 2)
+        {
+            (s1, h1) = _weighting[1];
+        }
+        for (var i = 0; i < left.Length; i++)
+        {
+            double l = left[i];
+            if (!double.IsFinite(l))
+            {
+                l = 0;
+            }
+            _samplePeak = Math.Max(_samplePeak, Math.Abs(l));
+            var zl = h0.Process(s0.Process(l));
+            var energy = zl * zl;
+            if (s1 is not null)
+            {
+                double r = right[i];
+                if (!double.IsFinite(r))
+                {
+                    r = 0;
+                }
+                _samplePeak = Math.Max(_samplePeak, Math.Abs(r));
+                var zr = h1!.Process(s1.Process(r));
+                energy += zr * zr;
+            }
+            _current += energy;
+            if (++_inStep == _step)
+            {
+                CompleteStep();
+                completed++;
+                observer?.OnStep(this, startPosition + i + 1);
+            }
+        }
+        return completed;
+    }
+
+    /// <summary>Integrated loudness (LUFS) of everything so far (the last hour for a live stream), gated.</summary>
+    public double Integrated()
+    {
+        var count = Math.Min(_blockCount, _blocks.Length);
+        // Absolute gate: blocks above −70 LUFS.
+        var absolute = FromLoudness(Floor);
+        double sum = 0;
+        long n = 0;
+        for (var j = 0; j < count; j++)
+        {
+            if (_blocks[j] > absolute)
+            {
+                sum += _blocks[j];
+                n++;
+            }
+        }
+        if (n == 0)
+        {
+            return Floor;
+        }
+        // Relative gate: 10 LU below the loudness of the blocks that passed the absolute gate.
+        var relative = sum / n * Math.Pow(10, -1.0);
+        sum = 0;
+        n = 0;
+        for (var j = 0; j < count; j++)
+        {
+            if (_blocks[j] > absolute && _blocks[j] > relative)
+            {
+                sum += _blocks[j];
+                n++;
+            }
+        }
+        return n == 0 ? Floor : Loudness(sum / n);
+    }
+
+    /// <summary>The blocks' loudness values (LUFS) in order, for statistics such as loudness variation.</summary>
+    public IEnumerable<double> BlockLoudness()
+    {
+        var count = Math.Min(_blockCount, _blocks.Length);
+        for (var j = 0; j < count; j++)
+        {
+            yield return Loudness(_blocks[j]);
+        }
+    }
+
+    /// <summary>Starts again.</summary>
+    public void Reset()
+    {
+        foreach (var (shelf, highPass) in _weighting)
+        {
+            shelf.Reset();
+            highPass.Reset();
+        }
+        foreach (var o in _oversampler)
+        {
+            o.Reset();
+        }
+        Array.Clear(_stepEnergy);
+        _stepAt = 0;
+        _steps = _blockCount = 0;
+        _current = 0;
+        _inStep = 0;
+        _truePeak = _samplePeak = 0;
+    }
+
+    /// <summary>−0.691 + 10·log10(mean square), the BS.1770 loudness of a (channel-weighted) mean square.</summary>
+    public static double Loudness(double meanSquare) => meanSquare > 0 ? -0.691 + 10 * Math.Log10(meanSquare) : double.NegativeInfinity;
+
+    private static double FromLoudness(double lufs) => Math.Pow(10, (lufs + 0.691) / 10);
+
+    private void CompleteStep()
+    {
+        _stepAt = (_stepAt + 1) % _stepEnergy.Length;
+        _stepEnergy[_stepAt] = _current / _step;
+        _current = 0;
+        _inStep = 0;
+        _steps++;
+        if (_steps >= 4)
+        {
+            _blocks[_blockCount % _blocks.Length] = Window(4) / 4;
+            _blockCount++;
+        }
+    }
+
+    // Sum of the last n steps' mean squares (missing steps count as silence).
+    private double Window(int n)
+    {
+        double sum = 0;
+        var available = (int)Math.Min(n, _steps);
+        for (var k = 0; k < available; k++)
+        {
+            sum += _stepEnergy[(_stepAt - k + _stepEnergy.Length) % _stepEnergy.Length];
+        }
+        return sum;
+    }
+}
+
+/// <summary>Told each time a <see cref="LoudnessMeter"/> completes a 100 ms step (audio thread).</summary>
+public interface IStepObserver
+{
+    /// <summary><paramref name="position"/> is the stream sample index just after the step.</summary>
+    void OnStep(LoudnessMeter meter, long position);
+}

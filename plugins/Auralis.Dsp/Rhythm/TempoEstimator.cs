@@ -1,0 +1,114 @@
+namespace Auralis.Dsp.Rhythm;
+
+/// <summary>A tempo estimate.</summary>
+/// <param name="Bpm">Beats per minute (0 when there is no periodicity to find).</param>
+/// <param name="Confidence">How strongly the envelope repeats at that period (0..1): the normalised autocorrelation there.</param>
+/// <param name="PeriodFrames">The beat period in envelope frames.</param>
+public readonly record struct TempoEstimate(double Bpm, double Confidence, double PeriodFrames);
+
+/// <summary>
+/// Tempo from an onset strength envelope: the autocorrelation of the (mean-removed) envelope over lags of 30–300 BPM,
+/// weighted by a log-normal prior centred on 120 BPM with a standard deviation of one octave (librosa's
+/// <c>start_bpm=120, std_bpm=1</c>), whose best lag is then refined to a fraction of a frame: by a parabola through the
+/// peak and by the peaks at 2, 3 and 4 periods (each locates the period k times more finely). Allocation-free when
+/// given preallocated scratch; deterministic.
+/// </summary>
+public static class TempoEstimator
+{
+    /// <summary>The tempo range searched.</summary>
+    public const double MinBpm = 30, MaxBpm = 300, PriorBpm = 120, PriorOctaves = 1;
+
+    /// <summary>Estimates the tempo of <paramref name="envelope"/> sampled at <paramref name="framesPerSecond"/>.</summary>
+    /// <param name="envelope">Onset strength per frame.</param>
+    /// <param name="framesPerSecond">Envelope rate.</param>
+    /// <param name="autocorrelation">Scratch of at least <see cref="ScratchLength"/> values.</param>
+    public static TempoEstimate Estimate(ReadOnlySpan<float> envelope, double framesPerSecond, Span<double> autocorrelation)
+    {
+        var maxLag = Math.Min(envelope.Length - 1, (int)Math.Ceiling(60 * framesPerSecond / MinBpm) * 4 + 8);
+        var minLag = Math.Max(1, (int)Math.Floor(60 * framesPerSecond / MaxBpm));
+        if (maxLag <= minLag + 2)
+        {
+            return default;
+        }
+        double mean = 0;
+        foreach (var v in envelope)
+        {
+            mean += v;
+        }
+        mean /= envelope.Length;
+        var acf = autocorrelation[..(maxLag + 1)];
+        for (var lag = 0; lag <= maxLag; lag++)
+        {
+            double sum = 0;
+            for (var i = lag; i < envelope.Length; i++)
+            {
+                sum += (envelope[i] - mean) * (envelope[i - lag] - mean);
+            }
+            // Unbiased: fewer products at long lags, so scale back to a per-product mean.
+            acf[lag] = sum / (envelope.Length - lag);
+        }
+        if (acf[0] <= 1e-12)
+        {
+            return default;
+        }
+        var periodMax = Math.Min(maxLag / 4, (int)Math.Ceiling(60 * framesPerSecond / MinBpm));
+        var best = -1;
+        var bestScore = double.NegativeInfinity;
+        for (var lag = Math.Max(minLag, 2); lag <= periodMax; lag++)
+        {
+            if (acf[lag] < acf[lag - 1] || acf[lag] < acf[lag + 1])
+            {
+                continue; // only local peaks are periods
+            }
+            var bpm = 60 * framesPerSecond / lag;
+            var prior = Math.Exp(-0.5 * Math.Pow(Math.Log2(bpm / PriorBpm) / PriorOctaves, 2));
+            var score = Math.Max(0, acf[lag]) * prior;
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = lag;
+            }
+        }
+        if (best < 0 || acf[best] <= 0)
+        {
+            return default;
+        }
+        var period = Refine(acf, best);
+        // Later multiples of the period pin it down more finely; weight each by its k.
+        double weighted = period, weights = 1;
+        for (var k = 2; k <= 4; k++)
+        {
+            var centre = (int)Math.Round(period * k);
+            if (centre + 3 > maxLag)
+            {
+                break;
+            }
+            var peak = centre;
+            for (var l = centre - 2; l <= centre + 2; l++)
+            {
+                if (acf[l] > acf[peak])
+                {
+                    peak = l;
+                }
+            }
+            if (acf[peak] <= 0 || peak == centre - 2 || peak == centre + 2)
+            {
+                continue; // no clean peak there
+            }
+            weighted += Refine(acf, peak); // k times the estimate peak/k: weighted by k
+            weights += k;
+        }
+        period = weighted / weights;
+        return new TempoEstimate(60 * framesPerSecond / period, Math.Clamp(acf[best] / acf[0], 0, 1), period);
+    }
+
+    /// <summary>Scratch needed for an envelope at <paramref name="framesPerSecond"/>.</summary>
+    public static int ScratchLength(double framesPerSecond) => (int)Math.Ceiling(60 * framesPerSecond / MinBpm) * 4 + 16;
+
+    private static double Refine(ReadOnlySpan<double> acf, int lag)
+    {
+        double a = acf[lag - 1], b = acf[lag], c = acf[lag + 1];
+        var den = a - 2 * b + c;
+        return den < 0 ? lag + Math.Clamp(0.5 * (a - c) / den, -0.5, 0.5) : lag;
+    }
+}
