@@ -42,11 +42,16 @@ public sealed class MonoFramer
     /// <summary>Mixes, frames and hands complete frames of this block to <paramref name="consumer"/>.</summary>
     public void Push(in ProcessContext context, IFrameConsumer consumer)
     {
-        var n = context.FrameCount;
-        var mono = _mono.AsSpan(0, n);
+        var mono = _mono.AsSpan(0, context.FrameCount);
         DownMix(context, mono);
-        var end = context.InputEnd < 0 ? long.MaxValue : context.InputEnd;
-        ReadOnlySpan<float> rest = mono;
+        PushMono(mono, context.InputEnd, consumer);
+    }
+
+    /// <summary>Frames an already mixed mono block; <paramref name="inputEnd"/> as <see cref="ProcessContext.InputEnd"/>.</summary>
+    public void PushMono(ReadOnlySpan<float> mono, long inputEnd, IFrameConsumer consumer)
+    {
+        var end = inputEnd < 0 ? long.MaxValue : inputEnd;
+        var rest = mono;
         while (!rest.IsEmpty)
         {
             rest = rest[_framer.Write(rest)..];

@@ -1,0 +1,482 @@
+using Auralis.Dsp.Chroma;
+using Auralis.Dsp.Loudness;
+using Auralis.Dsp.Pitch;
+using Auralis.Dsp.Rhythm;
+using Auralis.Dsp.Separation;
+
+namespace Auralis.Dsp.Fingerprint;
+
+/// <summary>
+/// The 25-dimensional fingerprint of a mono or stereo stream (docs/fingerprint.md gives each dimension's formula and
+/// unit). It reuses the other analyzers' cores — <see cref="LoudnessMeter"/>, <see cref="OnsetStrength"/> and
+/// <see cref="TempoEstimator"/>, <see cref="Yin"/>, <see cref="Chromagram"/>, <see cref="HarmonicPercussive"/> — on
+/// one shared 2048-sample, hop-512 analysis of the mono sum (per-channel sums for loudness and stereo). Everything is
+/// kept as running sums or fixed-size histograms, so memory is bounded and <see cref="Compute"/> is allocation-free for
+/// a live running form; only the final tempo (from the whole onset envelope) is computed by the caller once.
+/// </summary>
+public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
+{
+    /// <summary>The dimensions, in vector order.</summary>
+    public static readonly string[] Dimensions =
+    [
+        "sub_bass", "bass", "low_mid", "mid", "upper_mid", "presence", "air",
+        "lufs", "crest_db", "bass_mid_ratio_db",
+        "tempo_bpm", "rhythm_stability", "transient_density", "silence_ratio",
+        "spectral_centroid_hz", "spectral_rolloff_hz", "spectral_flatness",
+        "harmonic_ratio", "pitch_stability", "chroma_energy",
+        "dynamic_range_variation", "loudness_variation_lu", "peak_consistency",
+        "stereo_width", "phase_correlation",
+    ];
+
+    /// <summary>Band edges in Hz for the seven energy fractions.</summary>
+    public static readonly double[] BandEdges = [20, 60, 250, 500, 2000, 4000, 8000, 20000];
+
+    /// <summary>Analysis frame and hop (samples; at 44.1/48 kHz — see <see cref="FrameSizeFor"/>).</summary>
+    public const int Frame = 2048, HopDivisor = 4;
+
+    private const double SilentFrameDb = -60;        // a frame quieter than this (RMS, dBFS) is silent
+    private const double RunningTempoSeconds = 12;
+
+    private readonly double _sampleRate;
+    private readonly int _hop;
+    private readonly MonoFramer _framer;
+    private readonly OnsetStrength _onset;
+    private readonly Yin _yin;
+    private readonly Chromagram _chroma;
+    private readonly HarmonicPercussive _separator;
+    private readonly LoudnessMeter _loudness;
+    private readonly float[] _mono, _hpssScratchH, _hpssScratchP;
+    private readonly int[] _bandOfBin;
+    private readonly float[] _magnitude;
+    private readonly double[] _bandEnergy = new double[7];
+    private readonly float[] _envelope;              // onset strength ring (whole stream offline; last 10 min live)
+    private readonly float[] _tempoWindow;
+    private readonly double[] _tempoScratch;
+    private readonly int[] _shortTermHistogram = new int[1000]; // 0.1 LU bins from −90 LUFS
+    private readonly double[] _vector = new double[25];
+
+    // Running sums.
+    private long _frames, _silentFrames, _voicedPairs, _stablePairs;
+    private double _centroidSum, _rolloffSum, _flatnessSum, _chromaEnergySum;
+    private long _spectralFrames;
+    private float _lastVoicedHz;
+    private long _onsets;
+    private double _sumL2, _sumR2, _sumLR, _sumMid2, _sumSide2;
+    private long _samples;
+    private double _secondPeak, _secondSquares;
+    private int _secondFill;
+    private double _crestSum, _crest2Sum, _peakDbSum, _peakDb2Sum;
+    private long _seconds;
+
+    /// <summary>Creates the analyzer.</summary>
+    public FingerprintAnalyzer(double sampleRate, int channels, int maxBlock, long expectedLength)
+    {
+        _sampleRate = sampleRate;
+        var size = FrameSizeFor(sampleRate);
+        _hop = size / HopDivisor;
+        _framer = new MonoFramer(size, _hop, maxBlock);
+        _onset = new OnsetStrength(sampleRate, size);
+        _yin = new Yin(size, sampleRate);
+        _chroma = new Chromagram(sampleRate, size);
+        _separator = new HarmonicPercussive(maxBlock);
+        _loudness = new LoudnessMeter(sampleRate, channels, maxBlock, expectedLength);
+        _mono = new float[maxBlock];
+        _hpssScratchH = new float[maxBlock];
+        _hpssScratchP = new float[maxBlock];
+        _magnitude = new float[size / 2 + 1];
+        _bandOfBin = new int[size / 2 + 1];
+        for (var k = 0; k < _bandOfBin.Length; k++)
+        {
+            var f = k * sampleRate / size;
+            _bandOfBin[k] = -1;
+            for (var b = 0; b < 7; b++)
+            {
+                if (f >= BandEdges[b] && f < BandEdges[b + 1])
+                {
+                    _bandOfBin[k] = b;
+                }
+            }
+        }
+        var fps = FramesPerSecond;
+        var capacity = expectedLength > 0 ? expectedLength / _hop + 4 : (long)(600 * fps);
+        _envelope = new float[Math.Min(capacity, 1 << 24)];
+        _tempoWindow = new float[(int)(RunningTempoSeconds * fps)];
+        _tempoScratch = new double[TempoEstimator.ScratchLength(fps)];
+    }
+
+    /// <summary>2048 samples up to 50 kHz, doubling per octave of sample rate above.</summary>
+    public static int FrameSizeFor(double sampleRate) => sampleRate <= 50000 ? 2048 : sampleRate <= 100000 ? 4096 : 8192;
+
+    /// <summary>Onset-envelope frames per second.</summary>
+    public double FramesPerSecond => _sampleRate / _hop;
+
+    /// <summary>Samples the separator needs after the input to account for the last frames.</summary>
+    public static int TailSamples => HarmonicPercussive.Latency + HarmonicPercussive.Tail;
+
+    /// <summary>
+    /// Feeds one stretch of the stream: <paramref name="left"/>/<paramref name="right"/> (right empty for mono),
+    /// <paramref name="realSamples"/> of which are programme; the rest is the host's flush silence, which only the
+    /// separator still consumes so its last frames are counted. Stretches may be any length: results at any sample
+    /// position do not depend on how the stream was cut.
+    /// </summary>
+    public void Process(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int realSamples)
+    {
+        var n = left.Length;
+        var mono = _mono.AsSpan(0, n);
+        for (var i = 0; i < n; i++)
+        {
+            var l = (float)Finite(left[i]);
+            mono[i] = right.IsEmpty ? l : 0.5f * (l + (float)Finite(right[i]));
+        }
+        // The separator sees everything (its energies come from frames it masks ~15 frames late).
+        _separator.Process(mono, _hpssScratchH.AsSpan(0, n), _hpssScratchP.AsSpan(0, n));
+        if (realSamples <= 0)
+        {
+            return;
+        }
+        left = left[..realSamples];
+        right = right.IsEmpty ? right : right[..realSamples];
+        _loudness.Process(left, right, this);
+        for (var i = 0; i < realSamples; i++)
+        {
+            double l = Finite(left[i]);
+            var r = right.IsEmpty ? l : Finite(right[i]);
+            _sumL2 += l * l;
+            _sumR2 += r * r;
+            _sumLR += l * r;
+            var mid = 0.5 * (l + r);
+            var side = 0.5 * (l - r);
+            _sumMid2 += mid * mid;
+            _sumSide2 += side * side;
+            var peak = Math.Max(Math.Abs(l), Math.Abs(r));
+            _secondPeak = Math.Max(_secondPeak, peak);
+            _secondSquares += mid * mid;
+            if (++_secondFill >= (int)_sampleRate)
+            {
+                CloseSecond();
+            }
+        }
+        _samples += realSamples;
+        _framer.PushMono(mono[..realSamples], -1, this);
+    }
+
+    /// <inheritdoc />
+    public void OnFrame(ReadOnlySpan<float> frame, long centre)
+    {
+        var strength = _onset.Next(frame);
+        _envelope[_frames % _envelope.Length] = strength;
+        var power = _onset.Power;
+        _frames++;
+        CountOnset();
+
+        double energy = 0;
+        for (var i = 0; i < frame.Length; i++)
+        {
+            energy += frame[i] * (double)frame[i];
+        }
+        var rmsDb = energy > 0 ? 10 * Math.Log10(energy / frame.Length) : double.NegativeInfinity;
+        if (rmsDb < SilentFrameDb)
+        {
+            _silentFrames++;
+            _lastVoicedHz = 0;
+            return;
+        }
+        for (var k = 0; k < power.Length; k++)
+        {
+            var b = _bandOfBin[k];
+            if (b >= 0)
+            {
+                _bandEnergy[b] += power[k];
+            }
+        }
+        SpectralShape(power);
+        _chroma.Compute(power);
+        var chroma = _chroma.Values;
+        float max = 0, sum = 0;
+        foreach (var v in chroma)
+        {
+            max = MathF.Max(max, v);
+            sum += v;
+        }
+        _chromaEnergySum += sum > 0 ? max / sum : 0;
+
+        var pitch = _yin.Estimate(frame, 0.15f, 50f, 2000f);
+        if (pitch.Voiced)
+        {
+            if (_lastVoicedHz > 0)
+            {
+                _voicedPairs++;
+                if (Math.Abs(1200 * Math.Log2(pitch.Hz / _lastVoicedHz)) < 50)
+                {
+                    _stablePairs++;
+                }
+            }
+            _lastVoicedHz = pitch.Hz;
+        }
+        else
+        {
+            _lastVoicedHz = 0;
+        }
+    }
+
+    /// <summary>
+    /// The vector. <paramref name="tempo"/> is the tempo to report (the caller's whole-stream estimate); null uses the
+    /// running estimate over the last 12 s. Allocation-free.
+    /// </summary>
+    public ReadOnlySpan<double> Compute(TempoEstimate? tempo = null)
+    {
+        var v = _vector;
+        Array.Clear(v);
+        var total = 0.0;
+        foreach (var e in _bandEnergy)
+        {
+            total += e;
+        }
+        for (var b = 0; b < 7; b++)
+        {
+            v[b] = total > 0 ? _bandEnergy[b] / total : 0;
+        }
+        v[7] = _loudness.Integrated();
+        var rms = _samples > 0 ? Math.Sqrt(_sumMid2 / _samples) : 0;
+        v[8] = rms > 0 && _loudness.SamplePeak > 0 ? 20 * Math.Log10(_loudness.SamplePeak / rms) : 0;
+        v[9] = _bandEnergy[1] > 0 && _bandEnergy[3] > 0 ? 10 * Math.Log10(_bandEnergy[1] / _bandEnergy[3]) : 0;
+        var t = tempo ?? RunningTempo();
+        v[10] = t.Bpm;
+        v[11] = t.Confidence;
+        var seconds = _samples / _sampleRate;
+        v[12] = seconds > 0 ? _onsets / seconds : 0;
+        v[13] = _frames > 0 ? _silentFrames / (double)_frames : 1;
+        if (_spectralFrames > 0)
+        {
+            v[14] = _centroidSum / _spectralFrames;
+            v[15] = _rolloffSum / _spectralFrames;
+            v[16] = _flatnessSum / _spectralFrames;
+            v[19] = _chromaEnergySum / _spectralFrames;
+        }
+        var separated = _separator.HarmonicEnergy + _separator.PercussiveEnergy;
+        v[17] = separated > 0 ? _separator.HarmonicEnergy / separated : 0;
+        v[18] = _voicedPairs > 0 ? _stablePairs / (double)_voicedPairs : 0;
+        if (_seconds > 1)
+        {
+            v[20] = StandardDeviation(_crestSum, _crest2Sum, _seconds);
+            v[22] = Math.Clamp(1 - StandardDeviation(_peakDbSum, _peakDb2Sum, _seconds) / 12, 0, 1);
+        }
+        v[21] = LoudnessRange();
+        var sides = _sumMid2 + _sumSide2;
+        v[23] = sides > 0 ? _sumSide2 / sides : 0;
+        v[24] = _sumL2 > 0 && _sumR2 > 0 ? Math.Clamp(_sumLR / Math.Sqrt(_sumL2 * _sumR2), -1, 1) : 0;
+        for (var i = 0; i < v.Length; i++)
+        {
+            if (!double.IsFinite(v[i]))
+            {
+                v[i] = 0;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>The onset envelope so far (oldest first), for the whole-stream tempo. Allocates.</summary>
+    public float[] OnsetEnvelope()
+    {
+        var n = (int)Math.Min(_frames, _envelope.Length);
+        var first = _frames - n;
+        var result = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            result[i] = _envelope[(first + i) % _envelope.Length];
+        }
+        return result;
+    }
+
+    /// <summary>Short-term loudness, sampled every 100 ms, feeds the loudness-range histogram.</summary>
+    public void OnStep(LoudnessMeter meter, long position)
+    {
+        if (meter.Steps < 30)
+        {
+            return;
+        }
+        var st = meter.ShortTerm;
+        if (st > -70)
+        {
+            _shortTermHistogram[Math.Clamp((int)((st + 90) * 10), 0, _shortTermHistogram.Length - 1)]++;
+        }
+    }
+
+    /// <summary>Starts again.</summary>
+    public void Reset()
+    {
+        _framer.Reset();
+        _onset.Reset();
+        _chroma.Reset();
+        _separator.Reset();
+        _loudness.Reset();
+        Array.Clear(_bandEnergy);
+        Array.Clear(_shortTermHistogram);
+        _frames = _silentFrames = _voicedPairs = _stablePairs = _spectralFrames = _onsets = _samples = _seconds = 0;
+        _centroidSum = _rolloffSum = _flatnessSum = _chromaEnergySum = 0;
+        _lastVoicedHz = 0;
+        _sumL2 = _sumR2 = _sumLR = _sumMid2 = _sumSide2 = 0;
+        _secondPeak = _secondSquares = 0;
+        _secondFill = 0;
+        _crestSum = _crest2Sum = _peakDbSum = _peakDb2Sum = 0;
+    }
+
+    /// <summary>The loudness meter (for its 100 ms steps).</summary>
+    public LoudnessMeter Loudness => _loudness;
+
+    private static double Finite(float x) => float.IsFinite(x) ? x : 0;
+
+    private void CloseSecond()
+    {
+        if (_secondPeak > 0 && _secondSquares > 0)
+        {
+            var peakDb = 20 * Math.Log10(_secondPeak);
+            var crest = peakDb - 10 * Math.Log10(_secondSquares / _secondFill);
+            if (peakDb > SilentFrameDb)
+            {
+                _crestSum += crest;
+                _crest2Sum += crest * crest;
+                _peakDbSum += peakDb;
+                _peakDb2Sum += peakDb * peakDb;
+                _seconds++;
+            }
+        }
+        _secondPeak = _secondSquares = 0;
+        _secondFill = 0;
+    }
+
+    // Centroid, 85 % roll-off and flatness of the magnitude spectrum (essentia's Centroid, RollOff and Flatness).
+    private void SpectralShape(ReadOnlySpan<float> power)
+    {
+        var n = power.Length;
+        var binHz = _sampleRate / (2 * (n - 1));
+        double sum = 0, weighted = 0, energy = 0, logSum = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var m = Math.Sqrt(power[k]);
+            _magnitude[k] = (float)m;
+            sum += m;
+            weighted += k * m;
+            energy += power[k];
+            logSum += Math.Log(Math.Max(m, 1e-20));
+        }
+        if (sum <= 0)
+        {
+            return;
+        }
+        double cumulative = 0;
+        var rolloffBin = n - 1;
+        for (var k = 0; k < n; k++)
+        {
+            cumulative += power[k];
+            if (cumulative >= 0.85 * energy)
+            {
+                rolloffBin = k;
+                break;
+            }
+        }
+        _centroidSum += weighted / sum * binHz;
+        _rolloffSum += rolloffBin * binHz;
+        _flatnessSum += Math.Exp(logSum / n) / (sum / n);
+        _spectralFrames++;
+    }
+
+    // An onset at frame t − 3 when it is the largest of frames t − 6 … t and exceeds the last second's mean by half a
+    // standard deviation and an absolute floor (1 dB of mean rise).
+    private void CountOnset()
+    {
+        const int half = 3;
+        if (_frames < 2 * half + 1)
+        {
+            return;
+        }
+        var candidate = _frames - 1 - half;
+        var value = At(candidate);
+        for (var i = candidate - half; i <= candidate + half; i++)
+        {
+            if (i != candidate && At(i) >= value)
+            {
+                return;
+            }
+        }
+        var span = (int)Math.Min(_frames, FramesPerSecond);
+        double sum = 0, sq = 0;
+        for (var i = _frames - span; i < _frames; i++)
+        {
+            var x = At(i);
+            sum += x;
+            sq += x * x;
+        }
+        var mean = sum / span;
+        var std = Math.Sqrt(Math.Max(0, sq / span - mean * mean));
+        if (value > mean + 0.5 * std && value > 1.0)
+        {
+            _onsets++;
+        }
+    }
+
+    private float At(long frame) => _envelope[frame % _envelope.Length];
+
+    private TempoEstimate RunningTempo()
+    {
+        var n = (int)Math.Min(_frames, Math.Min(_tempoWindow.Length, _envelope.Length));
+        if (n < 4 * FramesPerSecond)
+        {
+            return default;
+        }
+        for (var i = 0; i < n; i++)
+        {
+            _tempoWindow[i] = At(_frames - n + i);
+        }
+        return TempoEstimator.Estimate(_tempoWindow.AsSpan(0, n), FramesPerSecond, _tempoScratch);
+    }
+
+    // EBU Tech 3342 loudness range: short-term values above −70 LUFS and within 20 LU of their mean energy; the spread
+    // between their 10th and 95th percentiles.
+    private double LoudnessRange()
+    {
+        long count = 0;
+        double energy = 0;
+        for (var i = 0; i < _shortTermHistogram.Length; i++)
+        {
+            count += _shortTermHistogram[i];
+            energy += _shortTermHistogram[i] * Math.Pow(10, (i / 10.0 - 90) / 10);
+        }
+        if (count == 0)
+        {
+            return 0;
+        }
+        var gate = 10 * Math.Log10(energy / count) - 20;
+        var from = Math.Clamp((int)Math.Ceiling((gate + 90) * 10), 0, _shortTermHistogram.Length);
+        long gated = 0;
+        for (var i = from; i < _shortTermHistogram.Length; i++)
+        {
+            gated += _shortTermHistogram[i];
+        }
+        if (gated == 0)
+        {
+            return 0;
+        }
+        double Percentile(double p)
+        {
+            var target = p * (gated - 1);
+            long seen = 0;
+            for (var i = from; i < _shortTermHistogram.Length; i++)
+            {
+                seen += _shortTermHistogram[i];
+                if (seen > target)
+                {
+                    return i / 10.0 - 90;
+                }
+            }
+            return 0;
+        }
+        return Percentile(0.95) - Percentile(0.10);
+    }
+
+    private static double StandardDeviation(double sum, double squares, long n)
+    {
+        var mean = sum / n;
+        return Math.Sqrt(Math.Max(0, squares / n - mean * mean));
+    }
+}
