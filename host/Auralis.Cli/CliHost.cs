@@ -91,6 +91,10 @@ public sealed class CliHost
         {
             return Fail(ExitCodes.Failed, e.Message);
         }
+        catch (Auralis.Engine.Isolation.SandboxRequestException e)
+        {
+            return Fail(ExitCodes.PluginUnavailable, $"plugin sandbox: {e.Message}");
+        }
         catch (UsageException e)
         {
             return Fail(ExitCodes.Usage, e.Message);
@@ -114,6 +118,18 @@ public sealed class CliHost
     {
         Error.WriteLine($"auralis: error: {message}");
         return code;
+    }
+
+    /// <summary>A plugin sandbox whose children are this same executable (<c>auralis plugin-host</c>); nodes run in-process
+    /// unless <paramref name="isolation"/> or the graph says otherwise. Dispose it after the graph that uses it.</summary>
+    public static Auralis.Engine.Isolation.PluginSandbox CreateSandbox(string? isolation)
+    {
+        Auralis.Engine.Isolation.IsolationMode.TryParse(isolation ?? "in-process", out var mode);
+        return new Auralis.Engine.Isolation.PluginSandbox(new Auralis.Engine.Isolation.SandboxOptions
+        {
+            ExecutablePath = Environment.ProcessPath ?? Path.Combine(AppContext.BaseDirectory, "auralis"),
+            DefaultMode = mode,
+        });
     }
 
     /// <summary>Resolves a plugin (named error when missing or broken).</summary>

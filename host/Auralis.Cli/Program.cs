@@ -44,6 +44,7 @@ public static class Program
         root.Subcommands.Add(ProcessCommand.Create(Host));
         root.Subcommands.Add(AnalyzeCommand.Create(Host));
         root.Subcommands.Add(ValidateCommand.Create(Host));
+        root.Subcommands.Add(SandboxCommands.CreatePluginHost());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -19,6 +19,9 @@ public sealed class ProcessOptions
 
     /// <summary>Called now and then with (frames done, frames total).</summary>
     public Action<long, long>? Progress { get; init; }
+
+    /// <summary>Where each node's plugin runs (e.g. <see cref="Auralis.Engine.Isolation.PluginSandbox.Place"/>); null: in-process.</summary>
+    public Func<GraphNode, LoadedPlugin, LoadedPlugin>? PlacePlugin { get; init; }
 }
 
 /// <summary>What a processing job did.</summary>
@@ -28,8 +31,9 @@ public sealed class ProcessOptions
 /// <param name="LatencySamples">Graph latency that was compensated (trimmed from the output's start).</param>
 /// <param name="OutputChannels">Channels written.</param>
 /// <param name="Warnings">Plugin failures tolerated with <see cref="ProcessOptions.KeepGoingOnPluginFailure"/>.</param>
+/// <param name="Flags">Problems that did not stop a plugin: NaN/Inf output replaced, time budget overruns.</param>
 public sealed record ProcessResult(string OutputPath, AudioFileInfo Input, long FramesWritten, int LatencySamples, int OutputChannels,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings, IReadOnlyList<string> Flags);
 
 /// <summary>A plugin failed while processing, so the output would not be what was asked for.</summary>
 public sealed class PluginFailedException(IReadOnlyList<string> failures)
@@ -72,6 +76,7 @@ public static class OfflineProcessor
             MaxBlockSize = options.BlockSize,
             InputChannels = info.Channels,
             ExpectedLength = info.Frames,
+            PlacePlugin = options.PlacePlugin,
         });
         if (sequence.Nodes.All(n => n.Descriptor.Kind != PluginKind.Processor))
         {
@@ -155,6 +160,6 @@ public static class OfflineProcessor
         }
         writer.Commit();
         return new ProcessResult(writer.FinalPath, info with { Frames = inputFrames }, writer.FramesWritten, sequence.LatencySamples,
-            sequence.OutputChannelCount, failures);
+            sequence.OutputChannelCount, failures, [.. sequence.Nodes.SelectMany(n => n.DescribeFlags())]);
     }
 }

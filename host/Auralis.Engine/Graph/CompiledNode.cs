@@ -72,11 +72,22 @@ public sealed class CompiledNode
         _bypassed = true;
     }
 
+    /// <summary>Health counters kept on the audio thread (non-finite output, time budget); read them from any thread.</summary>
+    public Isolation.NodeHealth Health { get; } = new();
+
     /// <summary>Describes the failure for people; null when healthy.</summary>
-    public string? DescribeFault() => !_bypassed
-        ? null
-        : $"plugin '{Descriptor.Id}' (node '{Id}') failed and is bypassed: " +
-          (Fault is { } e ? $"{e.GetType().Name}: {e.Message}" : "Process returned Error");
+    public string? DescribeFault()
+    {
+        // A sandboxed instance explains its own failures (crash, hang, an exception in its process).
+        var sandbox = Isolation.FaultReports.Describe(Instance, this);
+        return !_bypassed
+            ? sandbox
+            : Fault is { } e ? $"plugin '{Descriptor.Id}' (node '{Id}') failed and is bypassed: {e.GetType().Name}: {e.Message}"
+            : sandbox ?? $"plugin '{Descriptor.Id}' (node '{Id}') failed and is bypassed: Process returned Error";
+    }
+
+    /// <summary>Problems that did not stop the node (non-finite output replaced, time budget overrun), for people.</summary>
+    public IReadOnlyList<string> DescribeFlags() => Health.Describe(this);
 }
 
 /// <summary>Corrects frame times from the node's input time to graph-input time.</summary>
