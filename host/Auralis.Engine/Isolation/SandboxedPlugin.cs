@@ -30,7 +30,7 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
     private DelayLine[] _bypass = [];
     private int[] _bypassSource = [];
     private float[] _scratch = [];
-    private long _hangTicks, _blockWaitTicks;
+    private long _hangTicks, _blockWaitTicks, _startTicks;
 
     // Audio-thread state.
     private int _sequence;
@@ -100,6 +100,7 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
             parameters[p] = Descriptor.Parameters[p].Default;
         }
         _hangTicks = (long)(_process.Options.HangTimeout.TotalSeconds * Stopwatch.Frequency);
+        _startTicks = (long)(_process.Options.StartTimeout.TotalSeconds * Stopwatch.Frequency);
         // Offline, waiting is free: wait up to the hang timeout. Realtime, never hold the callback longer than one
         // block's duration: a late answer is skipped (passed through) rather than stalling every other node.
         _blockWaitTicks = setup.Mode == ProcessMode.Realtime
@@ -119,7 +120,11 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
     /// <summary>The create request for the child (first start and every restart). Thread: control/supervisor.</summary>
     internal JsonObject CreateRequest(int instanceId)
     {
-        var shape = _exchange!.Shape;
+        // A fresh child starts counting from zero: clear the words before it maps them, or it would take the last
+        // block its predecessor died on for a new request.
+        *_exchange!.Request = 0;
+        *_exchange.Response = 0;
+        var shape = _exchange.Shape;
         var parameters = new JsonArray();
         foreach (var v in _exchange.Parameters)
         {
@@ -154,8 +159,6 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
             TailSamples = tail;
         }
         InstanceId = instanceId;
-        *_exchange!.Request = 0;
-        *_exchange.Response = 0;
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _state, Up);
     }
@@ -237,7 +240,7 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
                 {
                     _awaiting = false; // the late answer arrived; its audio is stale and dropped
                 }
-                else if (Stopwatch.GetTimestamp() - _requestedAt > _hangTicks)
+                else if (Stopwatch.GetTimestamp() - _requestedAt > HangLimit())
                 {
                     DeclareHung();
                 }
@@ -257,11 +260,11 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
                 Volatile.Write(ref *exchange.Request, _sequence);
                 LinuxNative.Wake(exchange.Request);
                 _requestedAt = Stopwatch.GetTimestamp();
-                answered = AwaitResponse(exchange, _requestedAt + _blockWaitTicks);
+                answered = AwaitResponse(exchange, _requestedAt + Math.Min(_blockWaitTicks, HangLimit()));
                 if (!answered && Volatile.Read(ref _state) == Up)
                 {
                     _awaiting = true;
-                    if (_blockWaitTicks >= _hangTicks)
+                    if (_blockWaitTicks >= HangLimit())
                     {
                         DeclareHung();
                     }
@@ -307,6 +310,9 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
         }
         return status;
     }
+
+    // A fresh child compiles the plugin's code on its first block: that one gets the start timeout, not the hang one.
+    private long HangLimit() => _sequence <= 1 ? Math.Max(_hangTicks, _startTicks) : _hangTicks;
 
     // Offline there is no deadline to keep: wait for the supervisor's restart so only the block that was lost in the
     // crash passes through unprocessed.
