@@ -43,8 +43,30 @@ public sealed class CliHost
     /// <summary>The plugins directory in use.</summary>
     public string PluginsDirectoryPath { get; }
 
-    /// <summary>The plugin catalog (scanned on first use).</summary>
-    public PluginCatalog Catalog => _catalog ??= PluginCatalog.Scan(PluginsDirectoryPath);
+    /// <summary>The environment variable that turns out-of-process plugin scanning off (<c>off</c>).</summary>
+    public const string ScanVariable = "AURALIS_PLUGIN_SCAN";
+
+    /// <summary>The plugin catalog (read on first use). New or changed plugins are vetted in a child process first
+    /// (see <see cref="Auralis.Engine.Scanning.PluginScanner"/>); ones that crash, hang or fail it are marked bad.</summary>
+    public PluginCatalog Catalog
+    {
+        get
+        {
+            if (_catalog is null)
+            {
+                _catalog = PluginCatalog.Scan(PluginsDirectoryPath);
+                if (Environment.GetEnvironmentVariable(ScanVariable) != "off")
+                {
+                    Auralis.Engine.Scanning.PluginScanner.Vet(_catalog, new Auralis.Engine.Scanning.ScanOptions
+                    {
+                        ExecutablePath = Environment.ProcessPath ?? Path.Combine(AppContext.BaseDirectory, "auralis"),
+                        HostVersion = ProductVersion,
+                    });
+                }
+            }
+            return _catalog;
+        }
+    }
 
     /// <summary>The product version (from the assembly, set from Directory.Build.props).</summary>
     public static string ProductVersion

@@ -45,6 +45,7 @@ public static class Program
         root.Subcommands.Add(AnalyzeCommand.Create(Host));
         root.Subcommands.Add(ValidateCommand.Create(Host));
         root.Subcommands.Add(SandboxCommands.CreatePluginHost());
+        root.Subcommands.Add(SandboxCommands.CreatePluginScan(output));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

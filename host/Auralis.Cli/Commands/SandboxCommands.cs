@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Auralis.Engine.Isolation;
+using Auralis.Engine.Scanning;
 
 namespace Auralis.Cli.Commands;
 
@@ -13,6 +14,17 @@ public static class SandboxCommands
         var command = new Command(SandboxChild.CommandName, "Runs plugins for a host (internal)") { socket };
         command.Hidden = true;
         command.SetAction(r => SandboxChild.Run(r.GetValue(socket)!));
+        return command;
+    }
+
+    /// <summary><c>auralis plugin-scan FOLDER [--strictness N]</c>: loads and validates one plugin in this (child) process.</summary>
+    public static Command CreatePluginScan(TextWriter output)
+    {
+        var folder = new Argument<string>("FOLDER");
+        var strictness = new Option<int>("--strictness") { DefaultValueFactory = _ => 2 };
+        var command = new Command(PluginScanner.CommandName, "Scans one plugin (internal)") { folder, strictness };
+        command.Hidden = true;
+        command.SetAction(r => PluginScanner.RunChild(r.GetValue(folder)!, r.GetValue(strictness), output));
         return command;
     }
 }

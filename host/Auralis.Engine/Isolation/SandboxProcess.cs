@@ -214,7 +214,7 @@ internal sealed class SandboxProcess : IDisposable
             var hung = instances.Aggregate(false, (any, i) => i.ConsumeHangDeclared() | any);
             var reason = hung
                 ? $"hung (no answer within {Options.HangTimeout.TotalMilliseconds:0} ms) and was killed"
-                : $"crashed ({DescribeExit(child.ExitCode)}{(StderrTail() is { Length: > 0 } said ? $": {said}" : "")})";
+                : $"crashed ({ChildExit.Describe(child.ExitCode)}{(StderrTail() is { Length: > 0 } said ? $": {said}" : "")})";
             child.Dispose();
             // Record first, then release the audio thread: whoever reads the node's fault next sees the incident.
             var incidents = instances.Select(i => i.RecordDown(reason)).ToArray();
@@ -261,19 +261,6 @@ internal sealed class SandboxProcess : IDisposable
             }
         }
     }
-
-    private static string DescribeExit(int code) => code > 128 && code < 128 + 32
-        ? (code - 128) switch
-        {
-            11 => "SIGSEGV, segmentation fault",
-            6 => "SIGABRT, aborted",
-            9 => "SIGKILL, killed",
-            7 => "SIGBUS",
-            4 => "SIGILL",
-            8 => "SIGFPE",
-            var s => $"signal {s}",
-        }
-        : $"exit code {code}";
 
     public void Dispose()
     {
