@@ -144,6 +144,11 @@ public static class GraphCompiler
                 var parameters = ResolveParameters(node, plugin.Descriptor);
 
                 // Input channels: sum of every connection into each port, delayed to the latest arrival.
+                if (incoming.FirstOrDefault(c => c.To.Port is { } named && layout.Inputs.All(p => p.Name != named)) is { } wrongPort)
+                {
+                    throw new GraphException(GraphErrorKind.UnknownPort,
+                        $"connection {wrongPort}: node '{node.Id}' has no input '{wrongPort.To.Port}' (it has {string.Join(", ", layout.Inputs.Select(p => p.Name))})");
+                }
                 var inIds = new List<int>();
                 for (var p = 0; p < layout.Inputs.Count; p++)
                 {

@@ -49,6 +49,10 @@ public static class GraphFile
         {
             throw new GraphException(GraphErrorKind.Malformed, $"graph is {json.Length} bytes; the limit is {MaxBytes}");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new GraphException(GraphErrorKind.Malformed, "not valid UTF-8 text");
+        }
         JsonDocument doc;
         try
         {
