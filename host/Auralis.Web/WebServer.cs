@@ -84,7 +84,7 @@ public sealed class WebServer : IAsyncDisposable
     /// <summary>Starts listening and starts the first library scan.</summary>
     /// <exception cref="FileNotFoundException">A web asset is missing.</exception>
     /// <exception cref="DirectoryNotFoundException">A library folder does not exist.</exception>
-    /// <exception cref="IOException">The address is in use.</exception>
+    /// <exception cref="IOException">The address is in use or not this machine's.</exception>
     public static async Task<WebServer> StartAsync(WebServerOptions options)
     {
         var assets = WebAssets.Load(options.AssetDirectory);
@@ -132,6 +132,7 @@ public sealed class WebServer : IAsyncDisposable
         app.MapGet("/api/tracks/{id:long}", api.Track);
         app.MapGet("/api/tracks/{id:long}/analysis", api.Analysis);
         app.MapGet("/api/tracks/{id:long}/waveform", api.Waveform);
+        app.MapGet("/api/tracks/{id:long}/enhancement", api.Enhancement);
         app.MapGet("/api/tracks/{id:long}/enhanced-fingerprint", api.EnhancedFingerprint);
         app.MapGet("/api/tracks/{id:long}/chunks/{variant}/{index:int}", api.Chunk);
         app.MapFallback((HttpContext c) => Write(c, new ApiError(404, "not-found", "no such page or API")));
@@ -140,7 +141,7 @@ public sealed class WebServer : IAsyncDisposable
         {
             await app.StartAsync();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             await app.DisposeAsync();
             throw new IOException($"cannot listen on {options.Address}:{options.Port}: {e.Message}. Fix: choose another port with --port", e);
@@ -228,6 +229,19 @@ public sealed class WebServer : IAsyncDisposable
         });
 
         public Task Waveform(HttpContext c, long id) => Guard(c, async () => Results.Text(await analyses.WaveformAsync(Find(id)), "application/json"));
+
+        public Task Enhancement(HttpContext c, long id) => Guard(c, async () =>
+        {
+            var recipe = await analyses.EnhancementAsync(Find(id));
+            return Results.Json(new
+            {
+                chain = EnhancementRecipe.Chain,
+                plugin = EnhancementRecipe.EnhancerId,
+                version = recipe.PluginVersion,
+                parameters = recipe.Parameters,
+                key = recipe.Key,
+            }, Json);
+        });
 
         public Task EnhancedFingerprint(HttpContext c, long id) => Guard(c, async () =>
         {

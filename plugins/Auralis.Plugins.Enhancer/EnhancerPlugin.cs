@@ -23,7 +23,7 @@ public sealed class EnhancerPlugin : IAudioPlugin
 
     internal const double MaxBoostDb = 20, MaxCutDb = -30;
     internal const double LevelerMaxCutDb = 6, LevelerMaxLiftDb = 3, LevelerGateLu = 20;
-    internal const double DetectorSeconds = 0.4, AttackSeconds = 0.05, ReleaseSeconds = 0.5;
+    internal const double DetectorSeconds = 0.4, AttackSeconds = 0.05, ReleaseSeconds = 0.3;
     internal const double LookaheadSeconds = 0.0025, LimiterReleaseSeconds = 0.08;
 
     private static readonly PluginDescriptor Facts = new(

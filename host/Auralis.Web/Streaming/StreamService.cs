@@ -34,7 +34,7 @@ public sealed record StreamSettings
     public double ChunkSeconds { get; init; } = 2.0;
 
     /// <summary>Seconds of real input rendered before each chunk so processing has settled at its first frame.</summary>
-    public double PrerollSeconds { get; init; } = 2.0;
+    public double PrerollSeconds { get; init; } = 3.0;
 
     /// <summary>Chunks rendered ahead of the one requested, so the next is ready before the play head reaches it.</summary>
     public int Lookahead { get; init; } = 2;
