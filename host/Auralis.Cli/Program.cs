@@ -46,6 +46,7 @@ public static class Program
         root.Subcommands.Add(ValidateCommand.Create(Host));
         root.Subcommands.Add(SandboxCommands.CreatePluginHost());
         root.Subcommands.Add(SandboxCommands.CreatePluginScan(output));
+        root.Subcommands.Add(ServeCommand.Create(Host));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

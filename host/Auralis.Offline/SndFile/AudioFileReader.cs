@@ -172,6 +172,24 @@ public sealed class AudioFileReader : IDisposable
         return -1;
     }
 
+    /// <summary>
+    /// Moves the read position to frame <paramref name="frame"/> (0 ≤ frame ≤ <see cref="AudioFileInfo.Frames"/>), so a
+    /// stream can start mid-file. Reads after a seek return the same samples a sequential read returns there.
+    /// </summary>
+    /// <exception cref="AudioFileException">The file cannot seek there.</exception>
+    public void Seek(long frame)
+    {
+        ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(frame);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(frame, Info.Frames);
+        var at = SndFileNative.Seek(_handle, frame, SeekSet);
+        if (at != frame)
+        {
+            throw new AudioFileException(AudioFileErrorKind.Unreadable, Info.Path, $"cannot seek to frame {frame}: {ErrorText(_handle)}");
+        }
+        _framesRead = frame;
+    }
+
     /// <summary>Reads the whole file into memory (one array per channel).</summary>
     public static float[][] ReadAll(string path, out AudioFileInfo info)
     {
