@@ -11,6 +11,9 @@ public sealed class PluginAccess(PluginCatalog catalog)
 {
     private readonly object _gate = new();
 
+    /// <summary>Where each node's plugin runs when a chain is compiled (a sandbox, or null for in-process).</summary>
+    public Func<Auralis.Engine.Graph.GraphNode, LoadedPlugin, LoadedPlugin>? PlacePlugin { get; init; }
+
     /// <summary>The plugins directory.</summary>
     public string Directory => catalog.Directory;
 

@@ -30,6 +30,9 @@ public sealed record WebServerOptions
     /// <summary>The plugins.</summary>
     public required PluginCatalog Catalog { get; init; }
 
+    /// <summary>Where each node's plugin runs (e.g. a plugin sandbox's <c>Place</c>, for <c>--isolation process</c>); null: in-process.</summary>
+    public Func<Auralis.Engine.Graph.GraphNode, LoadedPlugin, LoadedPlugin>? PlacePlugin { get; init; }
+
     /// <summary>The doctor's checks, run when the page asks.</summary>
     public required Func<IReadOnlyList<HealthCheck>> Health { get; init; }
 
@@ -91,7 +94,7 @@ public sealed class WebServer : IAsyncDisposable
         var roots = new LibraryRoots(options.Libraries);
         var database = LibraryDatabase.Open(options.DataDirectory);
         var scanner = new LibraryScanner(database, roots);
-        var plugins = new PluginAccess(options.Catalog);
+        var plugins = new PluginAccess(options.Catalog) { PlacePlugin = options.PlacePlugin };
         var analyses = new TrackAnalysisService(database, plugins, Path.Combine(options.DataDirectory, "work"));
         var streams = new StreamService(analyses, plugins, options.Stream);
 

@@ -29,16 +29,18 @@ public static class ServeCommand
         };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the library database lives (default: $XDG_DATA_HOME/auralis or ~/.local/share/auralis)" };
         var open = new Option<bool>("--open") { Description = "Open the page in the default browser" };
+        var isolation = ProcessCommand.IsolationOption();
         var command = new Command("serve", "Serve a local web player for your music, with Enhanced streaming and analysis plots")
         {
-            library, port, address, dataDir, open,
+            library, port, address, dataDir, open, isolation,
         };
         command.SetAction((r, cancel) => Task.FromResult(Run(host(r), r.GetValue(library)!, r.GetValue(port), r.GetValue(address)!,
-            r.GetValue(dataDir), r.GetValue(open), cancel)));
+            r.GetValue(dataDir), r.GetValue(open), r.GetValue(isolation), cancel)));
         return command;
     }
 
-    private static int Run(CliHost h, string[] libraries, int port, string addressText, string? dataDir, bool open, CancellationToken cancel) => h.Run(() =>
+    private static int Run(CliHost h, string[] libraries, int port, string addressText, string? dataDir, bool open, string? isolation,
+        CancellationToken cancel) => h.Run(() =>
     {
         if (port is < 0 or > 65535)
         {
@@ -60,6 +62,8 @@ public static class ServeCommand
             h.Error.WriteLine($"auralis: warning: {c.Area} {c.Name}: {c.Detail}{(c.Path is null ? "" : $" [{c.Path}]")}{(c.Fix is null ? "" : $" Fix: {c.Fix}")}");
         }
 
+        // Chains rendered for streams run their plugins where --isolation says (a crash then fails one chunk, not the server).
+        using var sandbox = CliHost.CreateSandbox(isolation);
         WebServer server;
         try
         {
@@ -68,6 +72,7 @@ public static class ServeCommand
                 Libraries = libraries,
                 DataDirectory = Path.GetFullPath(dataDir ?? LibraryDatabase.DefaultDataDirectory()),
                 Catalog = h.Catalog,
+                PlacePlugin = sandbox.Place,
                 Health = () => Health(h),
                 Address = address,
                 Port = port,

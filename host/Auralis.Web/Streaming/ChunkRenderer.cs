@@ -76,7 +76,8 @@ public static class ChunkRenderer
     /// <summary>Renders chunk <paramref name="index"/> of the file through <paramref name="graph"/>.</summary>
     /// <exception cref="PluginLoadException">A plugin is missing or broken (named).</exception>
     /// <exception cref="PluginFailedException">A plugin failed while rendering: nothing is returned, never its bypassed audio.</exception>
-    public static RenderedAudio RenderProcessed(string path, ChunkLayout layout, int index, AudioGraph graph, Func<string, LoadedPlugin> resolve)
+    public static RenderedAudio RenderProcessed(string path, ChunkLayout layout, int index, AudioGraph graph, Func<string, LoadedPlugin> resolve,
+        Func<GraphNode, LoadedPlugin, LoadedPlugin>? placePlugin = null)
     {
         CheckIndex(layout, index);
         using var reader = AudioFileReader.Open(path);
@@ -87,6 +88,7 @@ public static class ChunkRenderer
             MaxBlockSize = BlockSize,
             InputChannels = info.Channels,
             ExpectedLength = info.Frames,
+            PlacePlugin = placePlugin,
         });
         if (sequence.Nodes.All(n => n.Descriptor.Kind != PluginKind.Processor))
         {

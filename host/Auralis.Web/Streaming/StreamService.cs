@@ -135,7 +135,7 @@ public sealed class StreamService(TrackAnalysisService analyses, PluginAccess pl
         var clock = Stopwatch.StartNew();
         var audio = recipe is null
             ? ChunkRenderer.ReadOriginal(track.Path, layout, index)
-            : ChunkRenderer.RenderProcessed(track.Path, layout, index, recipe.ToGraph(plugins.Resolve), plugins.Resolve);
+            : ChunkRenderer.RenderProcessed(track.Path, layout, index, recipe.ToGraph(plugins.Resolve), plugins.Resolve, plugins.PlacePlugin);
         var wav = WavChunk.Encode(audio.Channels, audio.Frames, track.SampleRate);
         return new StreamChunk(wav, index, layout.Count, recipe is null ? StreamVariant.Original : StreamVariant.Enhanced,
             layout.StartOf(index), audio.Frames, audio.Chain, clock.Elapsed.TotalMilliseconds);
