@@ -209,6 +209,34 @@ public class SandboxTests
         Assert.Equal(Auralis.Engine.Plugins.PluginErrorKind.SandboxFailed, e.Error.Kind);
     }
 
+    [Fact]
+    public void Auralis_process_with_isolation_survives_a_segfault_and_names_it()
+    {
+        using var t = new TempDir();
+        var input = TestAudio.Write(t.File("in.wav"), [TestAudio.Noise(48000, 3)]);
+        var env = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = t.File("cache") };
+        string[] Args(string output, params string[] more) =>
+            ["process", input, output, "--chain", "crasher", "--param", "crasher.fault=3", "--param", "crasher.at_s=0.5",
+             "--isolation", "process", "--plugins-dir", TestPaths.TestPluginsDir, .. more];
+
+        var failed = CommandRunner.Run(TestPaths.AuralisExe, Args(t.File("out.wav")), env);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("plugin 'org.auralis.tests.crasher' (node 'crasher') in its sandbox process crashed (SIGSEGV, segmentation fault) at sample 20480", failed.StdErr);
+        Assert.Contains("No output was written", failed.StdErr);
+        Assert.False(File.Exists(t.File("out.wav")));
+
+        var kept = CommandRunner.Run(TestPaths.AuralisExe, Args(t.File("kept.wav"), "--keep-going"), env);
+        Assert.Equal(1, kept.ExitCode);
+        Assert.Contains("the process was restarted in", kept.StdErr);
+        Assert.Equal(48000, TestAudio.Read(t.File("kept.wav"))[0].Length);
+
+        var nan = CommandRunner.Run(TestPaths.AuralisExe, ["process", input, t.File("nan.wav"), "--chain", "crasher", "--param", "crasher.fault=2",
+            "--plugins-dir", TestPaths.TestPluginsDir], env);
+        Assert.Equal(0, nan.ExitCode);
+        Assert.Contains("warning: plugin 'org.auralis.tests.crasher' (node 'crasher') produced NaN/Inf samples", nan.StdErr);
+        Assert.All(TestAudio.Read(t.File("nan.wav"))[0], x => Assert.True(float.IsFinite(x)));
+    }
+
     private sealed class SummaryList : ISummarySink
     {
         public List<string> Entries { get; } = [];
