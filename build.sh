@@ -201,6 +201,7 @@ case "$cmd" in
   build) build ;;
   test) setup; build; package; fuzz "${FUZZ_SMOKE_SECONDS:-5}"; run_tests "$@" ;;
   fuzz) setup; build; fuzz "$@" ;;
+  bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done ;;
   package) setup; build; package ;;
   run) setup; build; run_demo ;;
   clean) rm -rf artifacts dist; find . -name bin -o -name obj -type d -prune -exec rm -rf {} + ;;

@@ -13,7 +13,7 @@ namespace Auralis.Engine.Isolation;
 /// crashed, hung and killed, or restarting — the node passes its input through with its latency kept, exactly like an
 /// in-process node that failed, and every such event is recorded for <see cref="DescribeFaults"/>.
 /// </summary>
-internal sealed unsafe class SandboxedPlugin : IAudioPlugin, IReportsFaults
+internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
 {
     private const int Up = 1, Down = 0, GaveUp = 2;
     /// <summary>Result frames one block can carry back; more are counted as dropped.</summary>
