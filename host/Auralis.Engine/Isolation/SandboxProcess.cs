@@ -170,9 +170,8 @@ internal sealed class SandboxProcess : IDisposable
     // ("Stack overflow.", "Process terminated. …"); stack frames and separators that follow them are skipped.
     private void Remember(string? line)
     {
-        var text = line?.Trim();
-        if (string.IsNullOrEmpty(text) || text.StartsWith("at ", StringComparison.Ordinal) || text.StartsWith("Repeat", StringComparison.Ordinal)
-            || text.StartsWith("---", StringComparison.Ordinal) || text.StartsWith("End of repeat", StringComparison.Ordinal))
+        var text = line?.Trim() ?? "";
+        if (ChildExit.IsNoise(text))
         {
             return;
         }
@@ -190,8 +189,7 @@ internal sealed class SandboxProcess : IDisposable
     {
         lock (_stderrTail)
         {
-            var text = string.Join(" ", _stderrTail.TakeLast(2));
-            return text.Length <= 200 ? text : text[..200] + "…";
+            return ChildExit.Clip(string.Join(" ", _stderrTail.TakeLast(2)));
         }
     }
 

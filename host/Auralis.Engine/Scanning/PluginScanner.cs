@@ -170,11 +170,7 @@ public static class PluginScanner
 
     private static string LastWords(string stderr)
     {
-        var lines = stderr.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => !l.StartsWith("at ", StringComparison.Ordinal) && !l.StartsWith("Repeat", StringComparison.Ordinal)
-                && !l.StartsWith("---", StringComparison.Ordinal) && !l.StartsWith("End of repeat", StringComparison.Ordinal))
-            .Take(2);
-        var text = string.Join(" ", lines);
-        return text.Length <= 200 ? text : text[..200] + "…";
+        var lines = stderr.Split('\n', StringSplitOptions.TrimEntries).Where(l => !ChildExit.IsNoise(l)).Take(2);
+        return ChildExit.Clip(string.Join(" ", lines));
     }
 }
