@@ -130,6 +130,7 @@ internal sealed class ProcessNodeOp : RenderOp
         {
             var inputEnd = clock.InputEnd < 0 ? -1 : clock.InputEnd + node.InputLatencySamples;
             var context = new ProcessContext(frames, clock.Position, _inputs, _outputs, node.ParameterValues, node.ResultSink, inputEnd);
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 if (node.Instance.Process(in context) == ProcessStatus.Error)
@@ -141,6 +142,7 @@ internal sealed class ProcessNodeOp : RenderOp
             {
                 node.Fail(e);
             }
+            node.AddProcessTicks(System.Diagnostics.Stopwatch.GetTimestamp() - start);
         }
         for (var c = 0; c < _outputs.Length; c++)
         {
