@@ -102,9 +102,12 @@ public sealed unsafe class JackClient : IDisposable
     /// <summary>The last message libjack reported, or empty.</summary>
     public static string LastLibraryMessage => Encoding.UTF8.GetString(s_lastMessage, 0, Volatile.Read(ref s_lastMessageLength)).TrimEnd();
 
-    /// <summary>Opens a client called exactly <paramref name="name"/> on the server named by <c>JACK_DEFAULT_SERVER</c>.</summary>
+    /// <summary>
+    /// Opens a client called exactly <paramref name="name"/> on server <paramref name="serverName"/> (default: the one
+    /// <c>JACK_DEFAULT_SERVER</c> names, else <c>default</c>).
+    /// </summary>
     /// <exception cref="JackException">libjack is missing, no server is running, the name is taken, or the server refused.</exception>
-    public static JackClient Open(string name)
+    public static JackClient Open(string name, string? serverName = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         JackLibrary.Require();
@@ -113,9 +116,9 @@ public sealed unsafe class JackClient : IDisposable
             JackNative.SetErrorFunction(&OnLibraryMessage);
             JackNative.SetInfoFunction(&OnLibraryInfo);
         }
-        var server = JackLibrary.ServerName;
+        var server = serverName ?? JackLibrary.ServerName;
         Volatile.Write(ref s_lastMessageLength, 0);
-        var handle = JackNative.ClientOpen(name, JackNative.NoStartServer | JackNative.UseExactName, out var status);
+        var handle = JackNative.ClientOpen(name, JackNative.NoStartServer | JackNative.UseExactName | JackNative.ServerName, out var status, server);
         if (handle != IntPtr.Zero)
         {
             return new JackClient(handle, server);

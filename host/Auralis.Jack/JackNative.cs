@@ -35,6 +35,7 @@ internal static unsafe partial class JackNative
     // jack_options_t
     public const uint NoStartServer = 0x01;
     public const uint UseExactName = 0x02;
+    public const uint ServerName = 0x04;
 
     // jack_status_t
     public const uint StatusFailure = 0x01;
@@ -50,9 +51,10 @@ internal static unsafe partial class JackNative
     public const nuint PortIsOutput = 0x2;
     public const nuint PortIsPhysical = 0x4;
 
-    // C: variadic (...) after status; calling it with no extra arguments is sound on x86-64 and arm64 Linux.
+    // C: variadic (...) after status, read as the server name when ServerName is set. Passing it as a fourth fixed
+    // argument is sound on x86-64 Linux (variadic pointers travel in the same register as fixed ones).
     [LibraryImport(Library, EntryPoint = "jack_client_open", StringMarshalling = StringMarshalling.Utf8)]
-    public static partial IntPtr ClientOpen(string name, uint options, out uint status);
+    public static partial IntPtr ClientOpen(string name, uint options, out uint status, string serverName);
 
     [LibraryImport(Library, EntryPoint = "jack_client_close")]
     public static partial int ClientClose(IntPtr client);
