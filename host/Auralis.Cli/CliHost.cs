@@ -83,7 +83,7 @@ public sealed class CliHost
     public static IReadOnlyList<NativeDependency> NativeDependencies { get; } =
     [
         SndFileLibrary.Dependency,
-        new NativeDependency("libjack.so.0", "realtime processing with 'auralis run' (JACK)", "libjack-jackd2-0", Required: false),
+        Auralis.Jack.JackLibrary.Dependency,
     ];
 
     /// <summary>Runs a command body, turning every known failure into its message and exit code.</summary>

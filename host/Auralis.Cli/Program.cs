@@ -47,6 +47,7 @@ public static class Program
         root.Subcommands.Add(SandboxCommands.CreatePluginHost());
         root.Subcommands.Add(SandboxCommands.CreatePluginScan(output));
         root.Subcommands.Add(ServeCommand.Create(Host));
+        root.Subcommands.Add(RunCommand.Create(Host));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -8,6 +8,7 @@ public sealed class CompiledNode
 {
     private Exception? _fault;
     private volatile bool _bypassed;
+    private long _processTicks;
 
     internal CompiledNode(int index, GraphNode definition, LoadedPlugin plugin, IAudioPlugin instance, AudioLayout layout,
         int latency, int tail, int inputLatency, float[] parameterValues, IResultSink resultSink)
@@ -62,6 +63,14 @@ public sealed class CompiledNode
 
     /// <summary>What made it fail (null for a returned <see cref="ProcessStatus.Error"/>).</summary>
     public Exception? Fault => Volatile.Read(ref _fault);
+
+    /// <summary>
+    /// Total time spent in this node's <c>Process</c> since compilation, in <see cref="System.Diagnostics.Stopwatch"/>
+    /// ticks (the per-plugin DSP load of realtime runs). Written by the audio thread; readable from any thread.
+    /// </summary>
+    public long ProcessTicks => Volatile.Read(ref _processTicks);
+
+    internal void AddProcessTicks(long ticks) => Volatile.Write(ref _processTicks, _processTicks + ticks);
 
     /// <summary>A parameter's current value.</summary>
     public float GetParameter(int index) => ParameterValues[index];

@@ -130,7 +130,7 @@ internal sealed class ProcessNodeOp : RenderOp
         {
             var inputEnd = clock.InputEnd < 0 ? -1 : clock.InputEnd + node.InputLatencySamples;
             var context = new ProcessContext(frames, clock.Position, _inputs, _outputs, node.ParameterValues, node.ResultSink, inputEnd);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 if (node.Instance.Process(in context) == ProcessStatus.Error)
@@ -142,7 +142,9 @@ internal sealed class ProcessNodeOp : RenderOp
             {
                 node.Fail(e);
             }
-            node.Health.AccountTime(System.Diagnostics.Stopwatch.GetTimestamp() - started, frames);
+            var ticks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            node.AddProcessTicks(ticks);
+            node.Health.AccountTime(ticks, frames);
             if (!node.IsBypassed)
             {
                 node.Health.ReplaceNonFinite(_outputs, frames, clock.Position);
