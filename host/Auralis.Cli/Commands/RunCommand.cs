@@ -37,12 +37,13 @@ public static class RunCommand
         var parameters = new Option<string[]>("--param") { Description = "Initial parameter value: NODE.PARAM=VALUE", AllowMultipleArgumentsPerToken = false };
         var control = new Option<string?>("--control") { Description = "Control socket path (default: $XDG_RUNTIME_DIR/auralis/NAME.sock)" };
         var engine = new Option<bool>(EngineOption) { Hidden = true };
+        var isolation = ProcessCommand.IsolationOption();
         var allocationLoad = new Option<double>(AllocationLoadOption) { Hidden = true };
         var allocationLoadIn = new Option<string>(AllocationLoadInOption) { Hidden = true, DefaultValueFactory = _ => "front" };
         allocationLoadIn.AcceptOnlyFromAmong("front", "engine");
         var command = new Command("run", "Play a chain or graph live as a JACK client (changes from standard input or the control socket)")
         {
-            chain, graph, name, connect, monitor, stats, duration, parameters, control, engine, allocationLoad, allocationLoadIn,
+            chain, graph, name, connect, monitor, stats, duration, parameters, control, engine, allocationLoad, allocationLoadIn, isolation,
         };
         command.SetAction(r =>
         {
@@ -53,7 +54,7 @@ public static class RunCommand
                 {
                     var load = r.GetValue(allocationLoad);
                     var inEngine = r.GetValue(allocationLoadIn) == "engine";
-                    var engineOptions = new EngineOptions(r.GetValue(name)!, r.GetValue(connect), inEngine ? load : 0);
+                    var engineOptions = new EngineOptions(r.GetValue(name)!, r.GetValue(connect), inEngine ? load : 0, r.GetValue(isolation)!);
                     if (r.GetValue(engine))
                     {
                         return EngineMain.Run(h, engineOptions);

@@ -11,7 +11,7 @@ using Auralis.Jack;
 namespace Auralis.Cli.Run;
 
 /// <summary>What the engine process is asked to do (from <c>auralis run</c>'s hidden engine options).</summary>
-internal sealed record EngineOptions(string ClientName, bool Connect, double AllocationLoadMegabytesPerSecond);
+internal sealed record EngineOptions(string ClientName, bool Connect, double AllocationLoadMegabytesPerSecond, string Isolation = "in-process");
 
 /// <summary>
 /// The audio engine process behind <c>auralis run</c>: the JACK client, the live graph and nothing else. It runs apart
@@ -35,6 +35,7 @@ internal sealed class EngineMain
     private readonly ManualResetEventSlim _reporterStop = new();
     private readonly List<PosixSignalRegistration> _signals = [];
     private readonly HashSet<CompiledNode> _reportedFaults = [];
+    private readonly Dictionary<CompiledNode, int> _reportedIncidents = [];
 
     private EngineMain(CliHost host, EngineOptions options, LiveGraph live, JackAudioHost jack, Stream stdout, StreamReader stdin)
     {
@@ -59,11 +60,16 @@ internal sealed class EngineMain
             throw new UsageException($"the engine process expects 'graph ID JSON' first, not '{verb}'");
         }
         var graph = GraphFile.Parse(Encoding.UTF8.GetBytes(json));
+        // Sandboxed plugins run in child processes of this engine; a crash there bypasses the node until the child is back.
+        using var sandbox = CliHost.CreateSandbox(options.Isolation);
         var client = JackClient.Open(options.ClientName);
         LiveGraph? live = null;
         try
         {
-            var settings = new LiveGraphSettings(client.SampleRate, (int)client.BufferSize, LiveGraph.PreferredInputChannels(graph, host.Resolve));
+            var settings = new LiveGraphSettings(client.SampleRate, (int)client.BufferSize, LiveGraph.PreferredInputChannels(graph, host.Resolve))
+            {
+                PlacePlugin = sandbox.Place,
+            };
             live = new LiveGraph(graph, host.Resolve, settings);
             var jack = JackAudioHost.Create(client, live.Runner);
             return new EngineMain(host, options, live, jack, stdout, stdin).Serve();
@@ -278,11 +284,8 @@ internal sealed class EngineMain
             var generation = engine._live.Generation;
             foreach (var node in nodes)
             {
-                if (node.Results is not { } ring)
-                {
-                    continue;
-                }
-                while (ring.TryRead(out var centre, _frame))
+                // Every node's faults are reported below, processors' too: only the results need a ring.
+                while (node.Results is { } ring && ring.TryRead(out var centre, _frame))
                 {
                     _out.Text("result "u8).Number(generation).Text(" "u8).Number(node.Index).Text(" "u8).Number(centre);
                     for (var i = 0; i < ring.Width; i++)
@@ -291,7 +294,14 @@ internal sealed class EngineMain
                     }
                     _out.EndLine();
                 }
-                if (node.Compiled.IsBypassed && engine._reportedFaults.Add(node.Compiled))
+                // A sandboxed node is not bypassed for good when its process dies; its incidents are reported as they change.
+                var incidents = node.Compiled.Instance is Auralis.Engine.Isolation.ISandboxedInstance s ? s.IncidentVersion : 0;
+                var newIncident = incidents != 0 && engine._reportedIncidents.GetValueOrDefault(node.Compiled) != incidents;
+                if (newIncident)
+                {
+                    engine._reportedIncidents[node.Compiled] = incidents;
+                }
+                if ((node.Compiled.IsBypassed && engine._reportedFaults.Add(node.Compiled)) || newIncident)
                 {
                     _out.Text("warning "u8).Text(EngineProtocol.OneLine(node.Compiled.DescribeFault() ?? "")).EndLine();
                 }

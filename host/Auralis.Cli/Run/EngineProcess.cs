@@ -81,6 +81,8 @@ internal sealed class EngineProcess : IDisposable
         {
             psi.ArgumentList.Add("--connect");
         }
+        psi.ArgumentList.Add("--isolation");
+        psi.ArgumentList.Add(options.Isolation);
         if (options.AllocationLoadMegabytesPerSecond > 0)
         {
             psi.ArgumentList.Add(RunCommand.AllocationLoadOption);

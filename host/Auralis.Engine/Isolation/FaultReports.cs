@@ -30,4 +30,7 @@ public interface ISandboxedInstance : IReportsFaults
 
     /// <summary>Every time its process went away, and what followed.</summary>
     IReadOnlyList<SandboxIncident> Incidents { get; }
+
+    /// <summary>Changes whenever an incident is recorded or its outcome known: a cheap, allocation-free "anything new?".</summary>
+    int IncidentVersion { get; }
 }

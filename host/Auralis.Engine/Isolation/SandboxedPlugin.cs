@@ -182,13 +182,18 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
     /// <summary>Records that the child went away (first thing the supervisor does). Thread: supervisor.</summary>
     internal SandboxIncident RecordDown(string what)
     {
-        var incident = new SandboxIncident(what, LastPosition);
+        var incident = new SandboxIncident(what, LastPosition, () => Interlocked.Increment(ref _incidentVersion));
         lock (_incidentsGate)
         {
             _incidents.Add(incident);
         }
+        Interlocked.Increment(ref _incidentVersion);
         return incident;
     }
+
+    private int _incidentVersion;
+
+    public int IncidentVersion => Volatile.Read(ref _incidentVersion);
 
     /// <summary>Every incident so far. Thread: any.</summary>
     public IReadOnlyList<SandboxIncident> Incidents
@@ -435,8 +440,10 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
 }
 
 /// <summary>One time a sandboxed instance's process went away, and what followed.</summary>
-public sealed class SandboxIncident(string what, long atSample)
+public sealed class SandboxIncident(string what, long atSample, Action? changed = null)
 {
+    private string? _outcome;
+
     /// <summary>What happened, e.g. <c>crashed (SIGSEGV, segmentation fault)</c>.</summary>
     public string What { get; } = what;
 
@@ -447,7 +454,15 @@ public sealed class SandboxIncident(string what, long atSample)
     public TimeSpan? RestartTime { get; internal set; }
 
     /// <summary>What followed (restarted, gave up); null while the restart is under way.</summary>
-    public string? Outcome { get; internal set; }
+    public string? Outcome
+    {
+        get => _outcome;
+        internal set
+        {
+            _outcome = value;
+            changed?.Invoke();
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => Outcome == ""

@@ -27,6 +27,9 @@ public sealed record LiveGraphSettings(double SampleRate, int MaxBlockSize, int 
 
     /// <summary>Frames of results buffered per analyzer until the reader catches up.</summary>
     public int ResultCapacity { get; init; } = 512;
+
+    /// <summary>Where each node's plugin runs (a plugin sandbox's <c>Place</c> for <c>--isolation process</c>); null: in-process.</summary>
+    public Func<GraphNode, LoadedPlugin, LoadedPlugin>? PlacePlugin { get; init; }
 }
 
 /// <summary>
@@ -161,6 +164,7 @@ public sealed class LiveGraph : IDisposable
             InputChannels = _settings.InputChannels,
             Mode = ProcessMode.Realtime,
             RequireOutput = false,
+            PlacePlugin = _settings.PlacePlugin,
             ResultSinks = node => node.Descriptor.FrameResultWidth == 0
                 ? NullResultSink.Instance
                 : rings[node.NodeId] = new FrameResultRing(node.Descriptor.FrameResultWidth, _settings.ResultCapacity),
