@@ -162,7 +162,8 @@ fuzz() {
   for target in "${FUZZ_TARGETS[@]}"; do
     # The harness is a .NET program (no compile-time instrumentation to detect), so skip AFL's binary check; the
     # machine's core_pattern and CPU governor belong to the system, not to us.
-    AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
+    mkdir -p "$findings/tmp"
+    TMPDIR="$ROOT/$findings/tmp" AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
       AFL_FORKSRV_INIT_TMOUT=30000 \
       afl-fuzz -i "tests/corpus/fuzz/$target/seeds" -o "$findings/$target" -V "$seconds" -t 2000 -m none \
       -- "$bin/Auralis.Fuzz" "$target" > "$findings/$target.log" 2>&1 &

@@ -58,7 +58,8 @@ public static class FuzzTargets
         }
     }
 
-    private static readonly string AudioPath = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"auralis-fuzz-{Environment.ProcessId}.bin");
+    // In TMPDIR: ./build.sh fuzz points it into artifacts/fuzz, so a killed fuzzer leaves nothing behind elsewhere.
+    private static readonly string AudioPath = Path.Combine(Path.GetTempPath(), $"auralis-fuzz-{Environment.ProcessId}.bin");
     private static readonly float[][] Channels = [new float[4096], new float[4096]];
 
     /// <summary>File bytes through the audio front end (libsndfile and the checks around it), read to the end.</summary>

@@ -220,6 +220,10 @@ internal sealed class SandboxProcess : IDisposable
             {
                 instance.MarkDown();
             }
+            foreach (var instance in instances)
+            {
+                instance.ReleaseWaiter();
+            }
             if (Restarts >= Options.MaxRestarts)
             {
                 foreach (var (instance, incident) in instances.Zip(incidents))

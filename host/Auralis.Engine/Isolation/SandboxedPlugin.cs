@@ -163,10 +163,13 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
         Volatile.Write(ref _state, Up);
     }
 
-    /// <summary>The child died: stop waiting for it. Thread: supervisor.</summary>
-    internal void MarkDown()
+    /// <summary>The child died: no more requests to it. Thread: supervisor (for every instance of the child first).</summary>
+    internal void MarkDown() => Volatile.Write(ref _state, Down);
+
+    /// <summary>Releases an audio thread waiting on the dead child. Thread: supervisor, after every instance's
+    /// <see cref="MarkDown"/>, so no node of a shared child sends a request to it after another noticed its death.</summary>
+    internal void ReleaseWaiter()
     {
-        Volatile.Write(ref _state, Down);
         // The dead child will never write the response word again: poison it and wake the audio thread.
         Volatile.Write(ref *_exchange!.Response, -1);
         LinuxNative.Wake(_exchange.Response);
