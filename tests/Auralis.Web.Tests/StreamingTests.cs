@@ -1,30 +1,40 @@
 using System.Globalization;
-using System.Text.Json;
 using Auralis.Tests.Support;
 using Auralis.Web.Streaming;
 using Auralis.Web.Tests.Support;
 
 namespace Auralis.Web.Tests;
 
-/// <summary>Streams over HTTP from the real server: exact original audio, seamless enhanced audio, many clients at once.</summary>
-public sealed class StreamingTests : IAsyncLifetime
+/// <summary>One server on the test library, shared by the streaming tests.</summary>
+public sealed class StreamingServer : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
-    private ServedApp _app = null!;
-    private string _library = "";
+
+    public ServedApp App { get; private set; } = null!;
+
+    public string Library { get; private set; } = "";
+
+    public string File(string name) => _dir.File(name);
 
     public async Task InitializeAsync()
     {
-        _library = TestLibrary.Create(_dir.File("music"));
-        _app = await ServedApp.StartAsync([_library], _dir.File("data"));
-        await _app.WaitForScanAsync();
+        Library = TestLibrary.Create(_dir.File("music"));
+        App = await ServedApp.StartAsync([Library], _dir.File("data"));
+        await App.WaitForScanAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
+        await App.DisposeAsync();
         _dir.Dispose();
     }
+}
+
+/// <summary>Streams over HTTP from the real server: exact original audio, seamless enhanced audio, many clients at once.</summary>
+public sealed class StreamingTests(StreamingServer server) : IClassFixture<StreamingServer>
+{
+    private readonly ServedApp _app = server.App;
+    private readonly string _library = server.Library;
 
     [Fact]
     public async Task Original_chunks_join_to_the_decoded_file_exactly_and_come_from_the_cache_the_second_time()
@@ -61,14 +71,14 @@ public sealed class StreamingTests : IAsyncLifetime
 
         // The same processing, offline, by the command line, with the parameters the server set from the fingerprint.
         var recipe = await _app.GetJsonAsync($"/api/tracks/{id}/enhancement");
-        var args = new List<string> { "process", Path.Combine(_library, TestLibrary.Demo), _dir.File("offline.wav"), "--chain", "enhancer" };
+        var args = new List<string> { "process", Path.Combine(_library, TestLibrary.Demo), server.File("offline.wav"), "--chain", "enhancer" };
         foreach (var p in recipe.GetProperty("parameters").EnumerateObject())
         {
             args.AddRange(["--param", $"enhancer.{p.Name}={p.Value.GetSingle().ToString("R", CultureInfo.InvariantCulture)}"]);
         }
         var r = CommandRunner.Auralis([.. args]);
         Assert.True(r.ExitCode == 0, r.ToString());
-        var offline = TestAudio.Read(_dir.File("offline.wav"));
+        var offline = TestAudio.Read(server.File("offline.wav"));
         var worst = 0.0;
         for (var c = 0; c < 2; c++)
         {
