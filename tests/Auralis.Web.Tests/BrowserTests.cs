@@ -34,7 +34,9 @@ public sealed class BrowserTests
 
         // Toggle Enhanced: the enhanced stream takes over at the play head, and playback goes on.
         await page.Locator("#enhanced").CheckAsync();
-        await page.WaitForFunctionAsync("() => document.body.dataset.playing === 'enhanced'", null, new() { Timeout = 60000 });
+        await page.WaitForFunctionAsync("() => document.body.dataset.playing === 'enhanced' || !document.getElementById('banner').hidden",
+            null, new() { Timeout = 60000 });
+        Assert.False(await page.Locator("#banner").IsVisibleAsync(), await page.Locator("#banner").TextContentAsync());
         var switchedAt = await page.EvaluateAsync<double>("() => window.auralis.player.position()");
         Assert.InRange(switchedAt, 0.5, TestLibrary.SteadySeconds - 3);
         await page.WaitForFunctionAsync($"() => window.auralis.player.position() > {switchedAt + 1.5:0.###}", null, new() { Timeout = 20000 });

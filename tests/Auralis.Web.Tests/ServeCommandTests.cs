@@ -16,7 +16,7 @@ public sealed class ServeCommandTests
         var opener = Path.Combine(bin, "xdg-open");
         var record = t.File("opened.txt");
         File.WriteAllText(opener, $"#!/bin/sh\necho \"$1\" > '{record}'\n");
-        File.SetUnixFileMode(opener, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.Equal(0, CommandRunner.Run("chmod", ["+x", opener]).ExitCode);
         var path = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
         await using var app = await ServedApp.StartAsync([library], t.File("data"),
             environment: new Dictionary<string, string?> { ["PATH"] = path }, extraArguments: ["--open"]);
