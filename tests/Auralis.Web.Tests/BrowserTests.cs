@@ -77,7 +77,7 @@ public sealed class BrowserTests
         await page.GotoAsync(app.Address.ToString());
         await page.Locator("#tracks tbody tr", new() { HasText = TestLibrary.SteadyTags.Title }).ClickAsync();
         await page.WaitForFunctionAsync("() => window.auralis.player.position() > 0.3", null, new() { Timeout = 20000 });
-        await page.Locator("#enhanced").CheckAsync();
+        await page.Locator("#enhanced").ClickAsync(); // not CheckAsync: the refusal may untick it before Playwright looks
 
         // The named error, on the page; the toggle falls back and the label says what is really playing.
         var banner = page.Locator("#banner");
