@@ -205,6 +205,7 @@ case "$cmd" in
   bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done ;;
   package) setup; build; package ;;
   run) setup; build; run_demo ;;
+  bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; "$b"; done ;;
   clean) rm -rf artifacts dist; find . -name bin -o -name obj -type d -prune -exec rm -rf {} + ;;
   *) die "unknown command '$cmd' (setup | build | test | run | package | fuzz | bench | clean)" ;;
 esac

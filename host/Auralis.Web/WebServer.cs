@@ -154,6 +154,17 @@ public sealed class WebServer : IAsyncDisposable
         var shown = IPAddress.IsLoopback(options.Address) ? "127.0.0.1" : options.Address.ToString();
         var address = new Uri($"http://{(options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{shown}]" : shown)}:{port}/");
         _ = scanner.StartScan();
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                analyses.WarmUp();
+            }
+            catch (PluginLoadException)
+            {
+                // Named again on the request that needs the plugins.
+            }
+        });
         return new WebServer(app, address, database, scanner);
     }
 

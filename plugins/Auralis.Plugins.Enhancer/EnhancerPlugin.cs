@@ -26,6 +26,10 @@ public sealed class EnhancerPlugin : IAudioPlugin
     internal const double DetectorSeconds = 0.4, AttackSeconds = 0.05, ReleaseSeconds = 0.3;
     internal const double LookaheadSeconds = 0.0025, LimiterReleaseSeconds = 0.08;
 
+    // The limiter aims this far under the ceiling, so meters whose interpolators differ from ours (ffmpeg resamples to
+    // 192 kHz) also read at most the ceiling.
+    internal const double CeilingMarginDb = 0.1;
+
     private static readonly PluginDescriptor Facts = new(
         id: "org.auralis.enhancer",
         name: "Auralis Enhancer",
@@ -244,7 +248,7 @@ public sealed class EnhancerPlugin : IAudioPlugin
         _pivotLufs = p[TargetLufs];
         var ratio = 1 + (p[DynamicsAmount] * Math.Clamp((p[MeasuredCrestDb] - 10) / 10, 0, 1));
         _slope = 1 - (1 / ratio);
-        _ceiling = Math.Pow(10, p[CeilingDbtp] / 20);
+        _ceiling = Math.Pow(10, (p[CeilingDbtp] - CeilingMarginDb) / 20);
     }
 
     // How much louder (BS.1770) the balance filters make a track with these band fractions: each band's share of the

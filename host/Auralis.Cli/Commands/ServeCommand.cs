@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.InteropServices;
 using Auralis.Web;
 using Auralis.Web.Library;
 
@@ -34,13 +35,12 @@ public static class ServeCommand
         {
             library, port, address, dataDir, open, isolation,
         };
-        command.SetAction((r, cancel) => Task.FromResult(Run(host(r), r.GetValue(library)!, r.GetValue(port), r.GetValue(address)!,
-            r.GetValue(dataDir), r.GetValue(open), r.GetValue(isolation), cancel)));
+        command.SetAction(r => Run(host(r), r.GetValue(library)!, r.GetValue(port), r.GetValue(address)!, r.GetValue(dataDir), r.GetValue(open),
+            r.GetValue(isolation)));
         return command;
     }
 
-    private static int Run(CliHost h, string[] libraries, int port, string addressText, string? dataDir, bool open, string? isolation,
-        CancellationToken cancel) => h.Run(() =>
+    private static int Run(CliHost h, string[] libraries, int port, string addressText, string? dataDir, bool open, string? isolation) => h.Run(() =>
     {
         if (port is < 0 or > 65535)
         {
@@ -91,7 +91,17 @@ public static class ServeCommand
         {
             OpenBrowser(h, server.Address);
         }
-        server.RunUntilAsync(cancel).GetAwaiter().GetResult();
+        // Ctrl+C and SIGTERM (systemd, kill) stop the server cleanly: requests finish, the database closes.
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        server.RunUntilAsync(stop.Token).GetAwaiter().GetResult();
+        h.Error.WriteLine("auralis: stopped");
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return ExitCodes.Ok;
     });

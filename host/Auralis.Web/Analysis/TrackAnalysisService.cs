@@ -16,12 +16,13 @@ namespace Auralis.Web.Analysis;
 public sealed class TrackAnalysisService(LibraryDatabase database, PluginAccess plugins, string workDirectory)
 {
     /// <summary>Cache kinds.</summary>
-    public const string OriginalKind = "analysis", EnhancedKind = "enhanced-fingerprint", WaveformKind = "waveform";
+    public const string OriginalKind = "analysis", FingerprintKind = "fingerprint", EnhancedKind = "enhanced-fingerprint", WaveformKind = "waveform";
 
     /// <summary>Points in the waveform overview.</summary>
     public const int WaveformPoints = 1200;
 
     private readonly ConcurrentDictionary<(long, string), Lazy<Task<string>>> _running = new();
+    private readonly ConcurrentDictionary<string, EnhancementRecipe> _recipes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _heavyWork = new(Math.Max(1, Environment.ProcessorCount / 2));
 
     /// <summary>The analysis JSON of the track by every installed analyzer (docs/analysis-json.md).</summary>
@@ -38,7 +39,14 @@ public sealed class TrackAnalysisService(LibraryDatabase database, PluginAccess 
                     $"no analyzer plugin is installed in {plugins.Directory}", "install the built-in analyzers (reinstall Auralis)"));
             }
             var report = FileAnalyzer.Analyze(track.Path, analyzers.Select(a => a.Id).ToList(), plugins.Resolve);
-            return AnalysisJson.Write(report, out _);
+            var json = AnalysisJson.Write(report, out _);
+            // The fingerprint alone is kept apart too: a stream reads these few numbers, not the whole analysis.
+            if (analyzers.FirstOrDefault(a => a.Id == EnhancementRecipe.FingerprintId) is { } fingerprint
+                && EnhancementRecipe.ReadFingerprint(json) is { } dimensions)
+            {
+                database.StoreAnalysis(track, FingerprintKind, Version(fingerprint), JsonSerializer.Serialize(dimensions));
+            }
+            return json;
         });
     }
 
@@ -50,12 +58,30 @@ public sealed class TrackAnalysisService(LibraryDatabase database, PluginAccess 
     public async Task<EnhancementRecipe> EnhancementAsync(Track track)
     {
         var enhancer = plugins.Resolve(EnhancementRecipe.EnhancerId);
-        plugins.Resolve(EnhancementRecipe.FingerprintId); // named error when the fingerprint cannot be measured
-        var json = await OriginalAsync(track).ConfigureAwait(false);
-        var dimensions = EnhancementRecipe.ReadFingerprint(json)
-            ?? throw new InvalidDataException($"the analysis of {track.Path} has no {EnhancementRecipe.FingerprintId} summary");
-        return EnhancementRecipe.FromFingerprint(dimensions, enhancer);
+        var fingerprint = plugins.Resolve(EnhancementRecipe.FingerprintId); // named error when the fingerprint cannot be measured
+        var key = $"{track.Id}|{track.FileStamp}|{Version(fingerprint)}|{Version(enhancer)}";
+        if (_recipes.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        IReadOnlyDictionary<string, double?>? dimensions = null;
+        if (database.FindAnalysis(track, FingerprintKind, Version(fingerprint)) is { } cached)
+        {
+            dimensions = JsonSerializer.Deserialize<Dictionary<string, double?>>(cached);
+        }
+        if (dimensions is null)
+        {
+            var json = await OriginalAsync(track).ConfigureAwait(false);
+            dimensions = EnhancementRecipe.ReadFingerprint(json)
+                ?? throw new InvalidDataException($"the analysis of {track.Path} has no {EnhancementRecipe.FingerprintId} summary");
+        }
+        return _recipes[key] = EnhancementRecipe.FromFingerprint(dimensions, enhancer);
     }
+
+    /// <summary>Loads every plugin now, so the first request does not wait for assemblies to load.</summary>
+    public void WarmUp() => plugins.Analyzers();
+
+    private static string Version(LoadedPlugin plugin) => $"{plugin.Id}@{plugin.Descriptor.Version}";
 
     /// <summary>The fingerprint analysis (JSON) of the track as enhanced: the whole track rendered, then measured.</summary>
     public async Task<string> EnhancedAsync(Track track)

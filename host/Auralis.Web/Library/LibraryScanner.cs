@@ -140,8 +140,10 @@ public sealed class LibraryScanner(LibraryDatabase database, LibraryRoots roots)
         }
         catch (AudioFileException e)
         {
+            // The message starts with the path, which the listing shows already.
+            var reason = e.Message.StartsWith(e.FilePath + ": ", StringComparison.Ordinal) ? e.Message[(e.FilePath.Length + 2)..] : e.Message;
             return database.Upsert(new Track(0, path, root, size, mtime, 0, 0, 0, Path.GetExtension(path).TrimStart('.').ToLowerInvariant(), "",
-                new Dictionary<string, string>(), e.Message));
+                new Dictionary<string, string>(), reason));
         }
     }
 

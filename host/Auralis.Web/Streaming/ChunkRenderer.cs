@@ -100,67 +100,16 @@ public static class ChunkRenderer
         var isLast = index == layout.Count - 1;
         var wanted = layout.FramesOf(index) + (isLast ? sequence.TailSamples : 0);
         reader.Seek(start - preroll);
-
-        // Output frame k of the chunk is input frame start + k: skip the pre-roll and the chain's latency, feed input up
-        // to the chunk's end plus the latency, and after the file's end render silence to drain latency and tail.
-        long skip = preroll + sequence.LatencySamples;
-        long inputLeft = preroll + layout.FramesOf(index) + (long)sequence.LatencySamples;
-        long flushLeft = sequence.LatencySamples + sequence.TailSamples;
-        var inputDone = false;
-        var input = Allocate(info.Channels, BlockSize);
         var output = Allocate(sequence.OutputChannelCount, wanted);
         var written = 0;
-        while (written < wanted)
+        AlignedRender.Run(sequence, reader, skipFrames: preroll, wanted, (channels, frames) =>
         {
-            int frames;
-            if (!inputDone)
+            for (var c = 0; c < output.Length; c++)
             {
-                frames = inputLeft > 0 ? reader.Read(input, (int)Math.Min(BlockSize, inputLeft)) : 0;
-                if (frames == 0)
-                {
-                    if (inputLeft > 0 || isLast)
-                    {
-                        sequence.MarkInputEnd(); // the file ended: what follows is flush silence, as offline
-                    }
-                    else
-                    {
-                        flushLeft = 0; // enough input for this chunk, and the file goes on
-                    }
-                    inputDone = true;
-                    continue;
-                }
-                inputLeft -= frames;
+                channels[c].AsSpan(0, frames).CopyTo(output[c].AsSpan(written));
             }
-            else
-            {
-                if (flushLeft <= 0)
-                {
-                    break;
-                }
-                frames = (int)Math.Min(BlockSize, flushLeft);
-                flushLeft -= frames;
-                foreach (var ch in input)
-                {
-                    Array.Clear(ch, 0, frames);
-                }
-            }
-            for (var c = 0; c < input.Length; c++)
-            {
-                input[c].AsSpan(0, frames).CopyTo(sequence.Input(c));
-            }
-            sequence.Render(frames);
-            var skipped = (int)Math.Min(skip, frames);
-            skip -= skipped;
-            var take = Math.Min(frames - skipped, wanted - written);
-            if (take > 0)
-            {
-                for (var c = 0; c < output.Length; c++)
-                {
-                    sequence.Output(c).Slice(skipped, take).CopyTo(output[c].AsSpan(written));
-                }
-                written += take;
-            }
-        }
+            written += frames;
+        });
 
         var failures = sequence.Nodes.Select(n => n.DescribeFault()).OfType<string>().ToList();
         if (failures.Count > 0)

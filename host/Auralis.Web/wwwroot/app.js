@@ -383,7 +383,7 @@ async function selectTrack(id) {
     return;
   }
   page.selected = info;
-  page.peaks = page.beats = page.analysis = null;
+  page.peaks = page.beats = page.analysis = page.radar = null;
   for (const tr of $("tracks").querySelectorAll("tbody tr")) tr.classList.toggle("selected", tr.dataset.id === String(id));
   $("now-title").textContent = info.track.title + (info.track.tags.artist ? ` — ${info.track.tags.artist}` : "");
   $("duration").textContent = clock(info.track.duration_s);
@@ -434,9 +434,11 @@ async function loadPlots(id) {
     const enhanced = await api(`/api/tracks/${id}/enhanced-fingerprint`);
     if (page.selected?.track.id !== id) return;
     Plots.radar($("radar"), original, Plots.fingerprint(enhanced.analysis));
+    page.radar = "original+enhanced";
   } catch (e) {
     if (page.selected?.track.id !== id) return;
     Plots.radar($("radar"), original, null, "Enhanced fingerprint unavailable: " + describeError(e));
+    page.radar = "original";
   }
 }
 

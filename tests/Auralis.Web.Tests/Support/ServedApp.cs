@@ -79,19 +79,7 @@ public sealed partial class ServedApp : IAsyncDisposable
         {
             psi.ArgumentList.Add(a);
         }
-        psi.Environment.Remove("AURALIS_PLUGINS");
-        psi.Environment.Remove("AURALIS_CONFIG");
-        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
-        {
-            if (v is null)
-            {
-                psi.Environment.Remove(k);
-            }
-            else
-            {
-                psi.Environment[k] = v;
-            }
-        }
+        CommandRunner.SetEnvironment(psi, environment);
         var process = Process.Start(psi)!;
         var output = new StringBuilder();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
