@@ -78,6 +78,11 @@ run_tests() {
     --logger "console;verbosity=normal" --results-directory artifacts/test-results "$@"
 }
 
+bench_realtime() {
+  log "realtime benchmark (JACK, about 21 minutes; docs/realtime.md)"
+  bench/realtime/run.sh "$@"
+}
+
 cmd=${1:-build}
 shift || true
 case "$cmd" in
@@ -85,6 +90,7 @@ case "$cmd" in
   build) build ;;
   test) setup; build; run_tests "$@" ;;
   run) setup; build; run_demo ;;
+  bench) setup; build; bench_realtime "$@" ;;
   clean) rm -rf artifacts dist; find . -name bin -o -name obj -type d -prune -exec rm -rf {} + ;;
   *) die "unknown command '$cmd' (setup | build | test | run | package | bench | clean)" ;;
 esac
