@@ -20,7 +20,7 @@ public sealed class JackServer : IDisposable
     {
     }
 
-    public JackServer(int period)
+    internal JackServer(int period)
     {
         Name = $"auralis-test-{System.Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         var psi = new ProcessStartInfo("jackd")
