@@ -195,6 +195,11 @@ run_tests() {
     --logger "console;verbosity=normal" --results-directory artifacts/test-results "$@"
 }
 
+bench_realtime() {
+  log "realtime benchmark (JACK, about 21 minutes; docs/realtime.md)"
+  bench/realtime/run.sh "$@"
+}
+
 cmd=${1:-build}
 shift || true
 case "$cmd" in
@@ -202,10 +207,9 @@ case "$cmd" in
   build) build ;;
   test) setup; build; package; fuzz "${FUZZ_SMOKE_SECONDS:-5}"; run_tests "$@" ;;
   fuzz) setup; build; fuzz "$@" ;;
-  bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done ;;
+  bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done ;;  # realtime, sandbox, web
   package) setup; build; package ;;
   run) setup; build; run_demo ;;
-  bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; "$b"; done ;;
   clean) rm -rf artifacts dist; find . -name bin -o -name obj -type d -prune -exec rm -rf {} + ;;
   *) die "unknown command '$cmd' (setup | build | test | run | package | fuzz | bench | clean)" ;;
 esac

@@ -1,3 +1,4 @@
+using Auralis.Engine.Graph;
 using Auralis.Engine.Realtime;
 
 namespace Auralis.Jack;
@@ -58,8 +59,13 @@ public sealed class JackAudioHost : IJackClientHandler
     /// <summary>Why the server went away, or null while it runs.</summary>
     public string? ShutdownReason => Volatile.Read(ref _shutdownReason);
 
-    /// <summary>Starts processing.</summary>
-    public void Activate() => _client.Activate();
+    /// <summary>Starts processing (the audio path is compiled first, here, so the first callback does not wait for the JIT).</summary>
+    public void Activate()
+    {
+        Precompile.Types(typeof(JackAudioHost), typeof(JackPort), typeof(JackClient), typeof(RealtimeRunner), typeof(DenormalFlush),
+            typeof(SpscQueue<CallbackTiming>), typeof(SpscQueue<RenderSequence>), typeof(FrameResultRing));
+        _client.Activate();
+    }
 
     /// <summary>
     /// Connects the physical capture ports to our inputs and our outputs to the physical playback ports, channel by

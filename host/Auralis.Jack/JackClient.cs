@@ -155,7 +155,10 @@ public sealed unsafe class JackClient : IDisposable
     }
 
     /// <summary>Installs the callbacks; call once, before <see cref="Activate"/>.</summary>
-    public void SetHandler(IJackClientHandler handler)
+    /// <param name="handler">What JACK calls.</param>
+    /// <param name="process">False for a client that only observes (xruns, shutdown): JACK's realtime thread then never
+    /// enters managed code for it, so nothing in this process (a garbage collection included) can make it late.</param>
+    public void SetHandler(IJackClientHandler handler, bool process = true)
     {
         ArgumentNullException.ThrowIfNull(handler);
         if (_handler is not null)
@@ -166,7 +169,7 @@ public sealed unsafe class JackClient : IDisposable
         _self = GCHandle.Alloc(this);
         var arg = GCHandle.ToIntPtr(_self);
         var client = Live();
-        if (JackNative.SetProcessCallback(client, &OnProcess, arg) != 0 || JackNative.SetXrunCallback(client, &OnXrun, arg) != 0
+        if ((process && JackNative.SetProcessCallback(client, &OnProcess, arg) != 0) || JackNative.SetXrunCallback(client, &OnXrun, arg) != 0
             || JackNative.SetLatencyCallback(client, &OnLatency, arg) != 0)
         {
             throw new JackException(JackErrorKind.OpenFailed, $"JACK refused the callbacks of client '{Name}'");

@@ -329,6 +329,7 @@ internal sealed class EngineMain
                 .Text(" xruns_after_first_second="u8).Number(_runner.XrunsAfterFirstSecond)
                 .Text(" callback_avg_us="u8).Number(s.AverageCallbackMicroseconds)
                 .Text(" callback_max_us="u8).Number(s.MaxCallbackMicroseconds)
+                .Text(" callback_max_after_first_second_us="u8).Number(s.MaxCallbackAfterWarmUpMicroseconds)
                 .Text(" largest_gap_us="u8).Number(s.LargestGapMicroseconds)
                 .Text(" largest_gap_after_first_second_us="u8).Number(s.LargestGapAfterWarmUpMicroseconds)
                 .Text(" largest_gap_after_first_second_periods="u8).Number(s.LargestGapAfterWarmUpPeriods)

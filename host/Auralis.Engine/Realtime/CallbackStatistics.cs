@@ -39,6 +39,9 @@ public sealed class CallbackStatistics
     /// <summary>Longest time inside a callback, µs.</summary>
     public double MaxCallbackMicroseconds { get; private set; }
 
+    /// <summary>Longest time inside a callback once the warm-up is over, µs.</summary>
+    public double MaxCallbackAfterWarmUpMicroseconds { get; private set; }
+
     /// <summary>Largest time between two consecutive callback starts, µs.</summary>
     public double LargestGapMicroseconds { get; private set; }
 
@@ -77,6 +80,10 @@ public sealed class CallbackStatistics
         var busy = timing.End - timing.Start;
         _busyTicks += busy;
         MaxCallbackMicroseconds = Math.Max(MaxCallbackMicroseconds, ToMicroseconds(busy));
+        if (Callbacks > 0 && timing.Start - _first > _warmUpTicks)
+        {
+            MaxCallbackAfterWarmUpMicroseconds = Math.Max(MaxCallbackAfterWarmUpMicroseconds, ToMicroseconds(busy));
+        }
         Period = timing.Frames;
         Callbacks++;
         ElapsedSeconds = (timing.End - _first) / (double)Stopwatch.Frequency;

@@ -5,8 +5,8 @@ namespace Auralis.Realtime.Tests.Support;
 
 /// <summary>
 /// A private, real JACK server (<c>jackd -d dummy -r 48000 -p 64</c>) under a unique name, started for a test class
-/// and stopped by its PID. Clients reach it through <c>JACK_DEFAULT_SERVER</c>; <c>JACK_NO_START_SERVER</c> keeps every
-/// tool from starting a default server by accident.
+/// (or a benchmark) and stopped by its PID. Clients reach it through <c>JACK_DEFAULT_SERVER</c>;
+/// <c>JACK_NO_START_SERVER</c> keeps every tool from starting a default server by accident.
 /// </summary>
 public sealed class JackServer : IDisposable
 {
@@ -14,8 +14,13 @@ public sealed class JackServer : IDisposable
     public const int Period = 64;
 
     private readonly Process _process;
+    private readonly List<(long Time, string Line)> _log = [];
 
-    public JackServer()
+    public JackServer() : this(Period)
+    {
+    }
+
+    internal JackServer(int period)
     {
         Name = $"auralis-test-{System.Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         var psi = new ProcessStartInfo("jackd")
@@ -24,14 +29,14 @@ public sealed class JackServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "-n", Name, "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{Period}" })
+        foreach (var a in new[] { "-n", Name, "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{period}" })
         {
             psi.ArgumentList.Add(a);
         }
         psi.Environment["JACK_NO_START_SERVER"] = "1";
         _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Record(e.Data);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -62,6 +67,21 @@ public sealed class JackServer : IDisposable
     /// <summary>Runs <c>jack_lsp</c> against this server with <paramref name="options"/>.</summary>
     public CommandResult Lsp(params string[] options) => CommandRunner.Run("jack_lsp", options, Environment, timeoutSeconds: 30);
 
+    /// <summary>
+    /// The server's own xrun reports since <paramref name="since"/> (<see cref="Stopwatch"/> ticks): how often
+    /// <paramref name="client"/> had not finished its period in time, and how often the driver's timer itself woke late
+    /// (the machine, not any client).
+    /// </summary>
+    public (int ClientLate, int TimerLate) XrunReports(string client, long since)
+    {
+        lock (_log)
+        {
+            var recent = _log.Where(l => l.Time >= since).Select(l => l.Line).ToList();
+            return (recent.Count(l => l.Contains($"client = {client} was not finished", StringComparison.Ordinal)),
+                recent.Count(l => l.Contains("JackTimedDriver::Process XRun", StringComparison.Ordinal)));
+        }
+    }
+
     /// <summary>Kills the server at once (SIGKILL), as a crash would.</summary>
     public void Kill()
     {
@@ -87,6 +107,17 @@ public sealed class JackServer : IDisposable
         }
         _process.Dispose();
         RemoveLeftovers();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.Add((Stopwatch.GetTimestamp(), line));
+            }
+        }
     }
 
     // A server that did not exit cleanly leaves its shared memory and semaphores named after it.

@@ -30,12 +30,18 @@ public static class TestPlugins
     /// A chain through every built-in processor (a multi-output one by its first port) and the fixture delays, with
     /// every analyzer tapping the end of it.
     /// </summary>
-    public static string EveryPluginChain()
+    public static string EveryPluginChain() => ChainOf(BuiltIns().Concat(Fixtures), Directory);
+
+    /// <summary>
+    /// The chain through <paramref name="ids"/> installed in <paramref name="pluginsDirectory"/>: processors in order
+    /// (a multi-output one by its first port, e.g. the separator's harmonic output), then every analyzer tapping the end.
+    /// </summary>
+    public static string ChainOf(IEnumerable<string> ids, string pluginsDirectory)
     {
-        var catalog = PluginCatalog.Scan(Directory);
+        var catalog = PluginCatalog.Scan(pluginsDirectory);
         var processors = new List<string>();
         var analyzers = new List<string>();
-        foreach (var id in BuiltIns().Concat(Fixtures))
+        foreach (var id in ids)
         {
             var descriptor = catalog.Resolve(id).Descriptor;
             if (descriptor.Kind == PluginKind.Analyzer)
