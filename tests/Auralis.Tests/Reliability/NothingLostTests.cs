@@ -36,7 +36,8 @@ public class NothingLostTests
         int absent = 0, complete = 0;
         for (var i = 0; i < 25; i++)
         {
-            var delay = TimeSpan.FromMilliseconds(rng.NextDouble() * duration.TotalMilliseconds * 1.1);
+            var delay = TimeSpan.FromMilliseconds(rng.NextDouble() * duration.TotalMilliseconds * 1.5);
+            File.Delete(output); // each job's outcome is its own
             var psi = new ProcessStartInfo(TestPaths.AuralisExe) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var a in Args(output))
             {
