@@ -2,7 +2,7 @@
 # Auralis build entry point. On a fresh Debian 12 machine with the .NET 10 SDK:
 #   ./build.sh run      install what is missing, build, process and analyze the bundled demo audio
 #   ./build.sh test     install what is missing, build, run every test
-# Other commands: setup | build | package | bench | clean
+# Other commands: setup | build | package | fuzz [SECONDS] | bench | clean
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -22,6 +22,7 @@ APT_PACKAGES=(
   chromium                         # browser end-to-end tests
   dpkg-dev                         # building the .deb
   python3                          # golden-audio scripts, oracles
+  afl++                            # fuzzing (./build.sh fuzz; a smoke of it runs in ./build.sh test)
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -147,6 +148,56 @@ CONTROL
   ls -l dist/
 }
 
+# Fuzzing: SharpFuzz instruments the Auralis assemblies of a published harness, AFL++ (Debian's afl++) drives each
+# target (manifest, graph, audio) for SECONDS, all targets at once. Findings go to artifacts/fuzz/findings/TARGET;
+# a crash fails the command (copy it under tests/corpus/fuzz/TARGET/regressions/ and fix it). Prints, per target, the
+# executions done and crashes found, and writes them to artifacts/fuzz/summary.tsv.
+FUZZ_TARGETS=(manifest graph audio)
+fuzz() {
+  local seconds=${1:-60} tools=artifacts/tools bin=artifacts/fuzz/bin findings=artifacts/fuzz/findings
+  command -v afl-fuzz >/dev/null || die "afl-fuzz is missing (Debian package afl++; ./build.sh setup installs it)"
+  if [ ! -x "$tools/sharpfuzz" ]; then
+    log "installing the SharpFuzz instrumentation tool into $tools"
+    dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$tools" >/dev/null
+  fi
+  log "publishing and instrumenting the fuzzing harness"
+  rm -rf "$bin" "$findings"
+  mkdir -p "$findings"
+  dotnet publish fuzz/Auralis.Fuzz -c Release -o "$bin" -nologo -v q -clp:ErrorsOnly
+  for assembly in Auralis.Engine.dll Auralis.Offline.dll; do
+    "$tools/sharpfuzz" "$bin/$assembly" >/dev/null
+  done
+  log "fuzzing ${FUZZ_TARGETS[*]} for $seconds s each (in parallel)"
+  local pids=()
+  for target in "${FUZZ_TARGETS[@]}"; do
+    # The harness is a .NET program (no compile-time instrumentation to detect), so skip AFL's binary check; the
+    # machine's core_pattern and CPU governor belong to the system, not to us.
+    mkdir -p "$findings/tmp"
+    TMPDIR="$ROOT/$findings/tmp" AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
+      AFL_FORKSRV_INIT_TMOUT=30000 \
+      afl-fuzz -i "tests/corpus/fuzz/$target/seeds" -o "$findings/$target" -V "$seconds" -t 2000 -m none \
+      -- "$bin/Auralis.Fuzz" "$target" > "$findings/$target.log" 2>&1 &
+    pids+=($!)
+  done
+  local failed=0
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || { echo "afl-fuzz ${FUZZ_TARGETS[$i]} failed; see $findings/${FUZZ_TARGETS[$i]}.log" >&2; tail -20 "$findings/${FUZZ_TARGETS[$i]}.log" >&2; failed=1; }
+  done
+  [ $failed = 0 ] || die "fuzzing did not run"
+  printf 'target\tseconds\texecutions\tcrashes\thangs\n' > artifacts/fuzz/summary.tsv
+  for target in "${FUZZ_TARGETS[@]}"; do
+    local stats="$findings/$target/default/fuzzer_stats" execs crashes hangs
+    [ -f "$stats" ] || die "afl-fuzz wrote no statistics for $target ($stats)"
+    execs=$(sed -n 's/^execs_done *: *//p' "$stats")
+    crashes=$(sed -n 's/^saved_crashes *: *//p' "$stats")
+    hangs=$(sed -n 's/^saved_hangs *: *//p' "$stats")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$target" "$seconds" "$execs" "$crashes" "$hangs" >> artifacts/fuzz/summary.tsv
+    printf 'fuzz %-8s %6s s  %10s executions  %s crashes  %s hangs\n' "$target" "$seconds" "$execs" "$crashes" "$hangs"
+    [ "${execs:-0}" -gt 0 ] || die "fuzzing $target executed no input"
+    [ "${crashes:-0}" = 0 ] || { ls "$findings/$target/default/crashes" >&2; die "fuzzing $target found crashes (in $findings/$target/default/crashes)"; }
+  done
+}
+
 run_tests() {
   log "running tests"
   mkdir -p artifacts/test-results
@@ -154,14 +205,21 @@ run_tests() {
     --logger "console;verbosity=normal" --results-directory artifacts/test-results "$@"
 }
 
+bench_realtime() {
+  log "realtime benchmark (JACK, about 21 minutes; docs/realtime.md)"
+  bench/realtime/run.sh "$@"
+}
+
 cmd=${1:-build}
 shift || true
 case "$cmd" in
   setup) setup ;;
   build) build ;;
-  test) setup; build; package; run_tests "$@" ;;
+  test) setup; build; package; fuzz "${FUZZ_SMOKE_SECONDS:-5}"; run_tests "$@" ;;
+  fuzz) setup; build; fuzz "$@" ;;
+  bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done ;;  # realtime, sandbox, web
   package) setup; build; package ;;
   run) setup; build; run_demo ;;
   clean) rm -rf artifacts dist; find . -name bin -o -name obj -type d -prune -exec rm -rf {} + ;;
-  *) die "unknown command '$cmd' (setup | build | test | run | package | bench | clean)" ;;
+  *) die "unknown command '$cmd' (setup | build | test | run | package | fuzz | bench | clean)" ;;
 esac

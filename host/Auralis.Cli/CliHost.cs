@@ -43,8 +43,30 @@ public sealed class CliHost
     /// <summary>The plugins directory in use.</summary>
     public string PluginsDirectoryPath { get; }
 
-    /// <summary>The plugin catalog (scanned on first use).</summary>
-    public PluginCatalog Catalog => _catalog ??= PluginCatalog.Scan(PluginsDirectoryPath);
+    /// <summary>The environment variable that turns out-of-process plugin scanning off (<c>off</c>).</summary>
+    public const string ScanVariable = "AURALIS_PLUGIN_SCAN";
+
+    /// <summary>The plugin catalog (read on first use). New or changed plugins are vetted in a child process first
+    /// (see <see cref="Auralis.Engine.Scanning.PluginScanner"/>); ones that crash, hang or fail it are marked bad.</summary>
+    public PluginCatalog Catalog
+    {
+        get
+        {
+            if (_catalog is null)
+            {
+                _catalog = PluginCatalog.Scan(PluginsDirectoryPath);
+                if (Environment.GetEnvironmentVariable(ScanVariable) != "off")
+                {
+                    Auralis.Engine.Scanning.PluginScanner.Vet(_catalog, new Auralis.Engine.Scanning.ScanOptions
+                    {
+                        ExecutablePath = Environment.ProcessPath ?? Path.Combine(AppContext.BaseDirectory, "auralis"),
+                        HostVersion = ProductVersion,
+                    });
+                }
+            }
+            return _catalog;
+        }
+    }
 
     /// <summary>The product version (from the assembly, set from Directory.Build.props).</summary>
     public static string ProductVersion
@@ -61,7 +83,7 @@ public sealed class CliHost
     public static IReadOnlyList<NativeDependency> NativeDependencies { get; } =
     [
         SndFileLibrary.Dependency,
-        new NativeDependency("libjack.so.0", "realtime processing with 'auralis run' (JACK)", "libjack-jackd2-0", Required: false),
+        Auralis.Jack.JackLibrary.Dependency,
     ];
 
     /// <summary>Runs a command body, turning every known failure into its message and exit code.</summary>
@@ -91,6 +113,10 @@ public sealed class CliHost
         {
             return Fail(ExitCodes.Failed, e.Message);
         }
+        catch (Auralis.Engine.Isolation.SandboxRequestException e)
+        {
+            return Fail(ExitCodes.PluginUnavailable, $"plugin sandbox: {e.Message}");
+        }
         catch (UsageException e)
         {
             return Fail(ExitCodes.Usage, e.Message);
@@ -114,6 +140,18 @@ public sealed class CliHost
     {
         Error.WriteLine($"auralis: error: {message}");
         return code;
+    }
+
+    /// <summary>A plugin sandbox whose children are this same executable (<c>auralis plugin-host</c>); nodes run in-process
+    /// unless <paramref name="isolation"/> or the graph says otherwise. Dispose it after the graph that uses it.</summary>
+    public static Auralis.Engine.Isolation.PluginSandbox CreateSandbox(string? isolation)
+    {
+        Auralis.Engine.Isolation.IsolationMode.TryParse(isolation ?? "in-process", out var mode);
+        return new Auralis.Engine.Isolation.PluginSandbox(new Auralis.Engine.Isolation.SandboxOptions
+        {
+            ExecutablePath = Environment.ProcessPath ?? Path.Combine(AppContext.BaseDirectory, "auralis"),
+            DefaultMode = mode,
+        });
     }
 
     /// <summary>Resolves a plugin (named error when missing or broken).</summary>

@@ -44,6 +44,10 @@ public static class Program
         root.Subcommands.Add(ProcessCommand.Create(Host));
         root.Subcommands.Add(AnalyzeCommand.Create(Host));
         root.Subcommands.Add(ValidateCommand.Create(Host));
+        root.Subcommands.Add(SandboxCommands.CreatePluginHost());
+        root.Subcommands.Add(SandboxCommands.CreatePluginScan(output));
+        root.Subcommands.Add(ServeCommand.Create(Host));
+        root.Subcommands.Add(RunCommand.Create(Host));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

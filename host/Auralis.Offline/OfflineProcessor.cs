@@ -19,6 +19,9 @@ public sealed class ProcessOptions
 
     /// <summary>Called now and then with (frames done, frames total).</summary>
     public Action<long, long>? Progress { get; init; }
+
+    /// <summary>Where each node's plugin runs (e.g. <see cref="Auralis.Engine.Isolation.PluginSandbox.Place"/>); null: in-process.</summary>
+    public Func<GraphNode, LoadedPlugin, LoadedPlugin>? PlacePlugin { get; init; }
 }
 
 /// <summary>What a processing job did.</summary>
@@ -28,8 +31,9 @@ public sealed class ProcessOptions
 /// <param name="LatencySamples">Graph latency that was compensated (trimmed from the output's start).</param>
 /// <param name="OutputChannels">Channels written.</param>
 /// <param name="Warnings">Plugin failures tolerated with <see cref="ProcessOptions.KeepGoingOnPluginFailure"/>.</param>
+/// <param name="Flags">Problems that did not stop a plugin: NaN/Inf output replaced, time budget overruns.</param>
 public sealed record ProcessResult(string OutputPath, AudioFileInfo Input, long FramesWritten, int LatencySamples, int OutputChannels,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings, IReadOnlyList<string> Flags);
 
 /// <summary>A plugin failed while processing, so the output would not be what was asked for.</summary>
 public sealed class PluginFailedException(IReadOnlyList<string> failures)
@@ -72,6 +76,7 @@ public static class OfflineProcessor
             MaxBlockSize = options.BlockSize,
             InputChannels = info.Channels,
             ExpectedLength = info.Frames,
+            PlacePlugin = options.PlacePlugin,
         });
         if (sequence.Nodes.All(n => n.Descriptor.Kind != PluginKind.Processor))
         {
@@ -80,73 +85,19 @@ public static class OfflineProcessor
         }
 
         using var writer = AudioFileWriter.Create(outputPath, format, info.SampleRate, sequence.OutputChannelCount, mustNotBe: inputPath);
-        var block = options.BlockSize;
-        var inputChannels = new float[info.Channels][];
-        for (var c = 0; c < inputChannels.Length; c++)
-        {
-            inputChannels[c] = new float[block];
-        }
-        var outputChannels = new float[sequence.OutputChannelCount][];
-        for (var c = 0; c < outputChannels.Length; c++)
-        {
-            outputChannels[c] = new float[block];
-        }
-
-        // Output sample k corresponds to input sample k: skip the first `latency` rendered frames, render `latency +
-        // tail` frames of silence after the input, and stop once input length + tail frames are written.
-        long toSkip = sequence.LatencySamples;
-        var inputDone = false;
-        long inputFrames = 0;
-        long flushLeft = sequence.LatencySamples + sequence.TailSamples;
+        // Output sample k corresponds to input sample k, and the file gets the input's length plus the tail.
         long lastProgress = 0;
-        while (true)
-        {
-            int frames;
-            if (!inputDone)
+        var counts = AlignedRender.Run(sequence, reader, skipFrames: 0, long.MaxValue, (channels, frames) => writer.Write(channels, 0, frames),
+            read =>
             {
-                frames = reader.Read(inputChannels, block);
-                if (frames == 0)
+                if (options.Progress is { } progress && read - lastProgress >= info.SampleRate)
                 {
-                    inputDone = true;
-                    sequence.MarkInputEnd();
-                    continue;
+                    lastProgress = read;
+                    progress(read, info.Frames);
                 }
-                inputFrames += frames;
-            }
-            else
-            {
-                if (flushLeft <= 0)
-                {
-                    break;
-                }
-                frames = (int)Math.Min(block, flushLeft);
-                flushLeft -= frames;
-                foreach (var ch in inputChannels)
-                {
-                    Array.Clear(ch, 0, frames);
-                }
-            }
-            for (var c = 0; c < inputChannels.Length; c++)
-            {
-                inputChannels[c].AsSpan(0, frames).CopyTo(sequence.Input(c));
-            }
-            sequence.Render(frames);
-            var skip = (int)Math.Min(toSkip, frames);
-            toSkip -= skip;
-            if (frames > skip)
-            {
-                for (var c = 0; c < outputChannels.Length; c++)
-                {
-                    sequence.Output(c)[skip..frames].CopyTo(outputChannels[c]);
-                }
-                writer.Write(outputChannels, 0, frames - skip);
-            }
-            if (options.Progress is { } progress && (inputFrames - lastProgress >= info.SampleRate || inputDone))
-            {
-                lastProgress = inputFrames;
-                progress(inputFrames, info.Frames);
-            }
-        }
+            });
+        options.Progress?.Invoke(counts.InputFrames, info.Frames);
+        var inputFrames = counts.InputFrames;
 
         var failures = sequence.Nodes.Select(n => n.DescribeFault()).OfType<string>().ToList();
         if (failures.Count > 0 && !options.KeepGoingOnPluginFailure)
@@ -155,6 +106,6 @@ public static class OfflineProcessor
         }
         writer.Commit();
         return new ProcessResult(writer.FinalPath, info with { Frames = inputFrames }, writer.FramesWritten, sequence.LatencySamples,
-            sequence.OutputChannelCount, failures);
+            sequence.OutputChannelCount, failures, [.. sequence.Nodes.SelectMany(n => n.DescribeFlags())]);
     }
 }

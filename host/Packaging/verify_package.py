@@ -9,7 +9,8 @@ A miss fails with the file named; a warning is never enough. Checks, per package
   2. for a .deb: the control file's Depends names the native libraries the host loads;
   3. the unpacked package, run with an empty environment, passes `auralis doctor` and loads every required plugin;
   4. its VST3 bundle is complete (host/Auralis.Vst3.Bundle/verify-bundle.sh) and a real VST3 host's scanner (Ardour's)
-     finds every class the bundle declares.
+     finds every class the bundle declares;
+  5. its `auralis serve` starts and serves every page file (wwwroot/ in the contents list) byte for byte, and its API.
 Exit 0 only when all pass.
 """
 import json
@@ -19,6 +20,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import urllib.request
 
 DEB_ROOT = "usr/lib/auralis/"
 DEB_DEPENDS = ["libsndfile1", "libjack-jackd2-0"]
@@ -186,6 +188,8 @@ def verify(repo, package):
                 if listed.get(plugin_id) != "ok":
                     fail(problems, f"plugin {plugin_id} does not load from the package: {listed.get(plugin_id, 'not listed')}")
             print(f"  unpacked: doctor exit {doctor.returncode}, {sum(1 for s in listed.values() if s == 'ok')}/{len(required)} required plugins load")
+            served = check_serve(exe, root, tmp, env, [n for n in expected if n.startswith("wwwroot/")], problems)
+            print(f"  unpacked: auralis serve answered, {served} page files served as packaged")
         bundle = os.path.join(tmp, "usr/lib/vst3/Auralis.vst3") if package.endswith(".deb") else os.path.join(root, "vst3", "Auralis.vst3")
         verify_bundle(repo, bundle, problems)
     if problems:
@@ -193,6 +197,55 @@ def verify(repo, package):
     else:
         print(f"ok: {package}")
     return problems
+
+
+def check_serve(exe, root, tmp, env, assets, problems):
+    """Starts the unpacked `auralis serve` on a free loopback port; every page file must come back as packaged."""
+    library = os.path.join(tmp, "library")
+    os.makedirs(library, exist_ok=True)
+    server = subprocess.Popen([exe, "serve", "--library", library, "--port", "0", "--data-dir", os.path.join(tmp, "data")],
+                              env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    served = 0
+    try:
+        address = None
+        deadline = time.time() + 60
+        lines = []
+        while time.time() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip())
+            if line.startswith("auralis: serving") and " at http://" in line:
+                address = line.split(" at ", 1)[1].strip()
+                break
+        if address is None:
+            fail(problems, "auralis serve did not start: " + " | ".join(lines)[-800:])
+            return 0
+        for asset in assets:
+            url = address + ("" if asset == "wwwroot/index.html" else asset[len("wwwroot/"):])
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    body = response.read()
+            except OSError as e:
+                fail(problems, f"auralis serve: {asset} not served ({e})")
+                continue
+            local = os.path.join(root, asset)
+            if not os.path.isfile(local) or open(local, "rb").read() != body:
+                fail(problems, f"auralis serve: {asset} served differs from the packaged file")
+                continue
+            served += 1
+        try:
+            with urllib.request.urlopen(address + "api/library", timeout=10) as response:
+                json.loads(response.read())
+        except (OSError, ValueError) as e:
+            fail(problems, f"auralis serve: /api/library failed ({e})")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return served
 
 
 def main():

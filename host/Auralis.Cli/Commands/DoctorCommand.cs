@@ -28,6 +28,17 @@ public static class DoctorCommand
         var checks = new List<Check>();
         checks.AddRange(CheckInstallFiles());
 
+        // The web player's page: served from these files only, so each one must be there.
+        var missingAssets = Auralis.Web.WebAssets.Missing(Auralis.Web.WebAssets.DefaultDirectory);
+        foreach (var asset in missingAssets)
+        {
+            checks.Add(new Check("install", Path.GetFileName(asset), "fail", "web player file missing: 'auralis serve' cannot show its page", asset, "reinstall Auralis"));
+        }
+        if (missingAssets.Count == 0)
+        {
+            checks.Add(new Check("install", "web player", "ok", $"{Auralis.Web.WebAssets.Files.Count} page files present", Auralis.Web.WebAssets.DefaultDirectory));
+        }
+
         // Native libraries.
         foreach (var dep in CliHost.NativeDependencies)
         {

@@ -28,9 +28,10 @@ public static class ProcessCommand
         var format = new Option<string>("--format") { Description = "Sample encoding: default, pcm16, pcm24, pcm32, float", DefaultValueFactory = _ => "default" };
         format.AcceptOnlyFromAmong("default", "pcm16", "pcm24", "pcm32", "float");
         var keepGoing = new Option<bool>("--keep-going") { Description = "Write the output even if a plugin fails (it is then bypassed; a warning is printed)" };
+        var isolation = IsolationOption();
         var command = new Command("process", "Process an audio file through a chain or graph of plugins")
         {
-            input, output, chain, graph, parameters, block, format, keepGoing,
+            input, output, chain, graph, parameters, block, format, keepGoing, isolation,
         };
         command.SetAction(r =>
         {
@@ -39,6 +40,7 @@ public static class ProcessCommand
             {
                 var graphDef = BuildGraph(h, r.GetValue(chain), r.GetValue(graph));
                 ApplyParameters(graphDef, r.GetValue(parameters) ?? []);
+                using var sandbox = CliHost.CreateSandbox(r.GetValue(isolation));
                 var result = WithProgress(h, "processing", progress =>
                     OfflineProcessor.Process(r.GetValue(input)!, r.GetValue(output)!, graphDef, h.Resolve, new ProcessOptions
                     {
@@ -46,10 +48,15 @@ public static class ProcessCommand
                         Encoding = Enum.Parse<SampleEncoding>(r.GetValue(format)!, ignoreCase: true),
                         KeepGoingOnPluginFailure = r.GetValue(keepGoing),
                         Progress = progress,
+                        PlacePlugin = sandbox.Place,
                     }));
                 foreach (var warning in result.Warnings)
                 {
                     h.Error.WriteLine($"auralis: warning: {warning}; its audio was passed through unprocessed");
+                }
+                foreach (var flag in result.Flags)
+                {
+                    h.Error.WriteLine($"auralis: warning: {flag}");
                 }
                 h.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {result.OutputPath}: {result.FramesWritten} frames, {result.OutputChannels} ch, {result.Input.SampleRate} Hz; graph latency {result.LatencySamples} samples compensated"));
@@ -57,6 +64,24 @@ public static class ProcessCommand
             });
         });
         return command;
+    }
+
+    /// <summary>The <c>--isolation</c> option: where plugin nodes run unless the graph file says otherwise.</summary>
+    public static Option<string> IsolationOption()
+    {
+        var option = new Option<string>("--isolation")
+        {
+            Description = "Where plugins run: in-process, process (each node in its own sandbox process: a crash or hang bypasses the node and restarts the process) or process:GROUP (one shared sandbox process)",
+            DefaultValueFactory = _ => "in-process",
+        };
+        option.Validators.Add(r =>
+        {
+            if (!Auralis.Engine.Isolation.IsolationMode.TryParse(r.GetValueOrDefault<string>(), out _))
+            {
+                r.AddError("--isolation must be in-process, process or process:GROUP");
+            }
+        });
+        return option;
     }
 
     /// <summary>The graph from exactly one of --chain / --graph.</summary>

@@ -69,6 +69,10 @@ public sealed class GraphNode
 
     /// <summary>Initial plain parameter values by parameter id; others keep their defaults.</summary>
     public Dictionary<string, float> Parameters { get; }
+
+    /// <summary>Where the plugin runs: null (the host's choice), <c>in-process</c>, <c>process</c> (its own sandbox
+    /// process) or <c>process:GROUP</c> (a sandbox process shared by the nodes of that group).</summary>
+    public string? Isolation { get; set; }
 }
 
 /// <summary>A port-to-port connection. Several connections into one input are summed.</summary>
@@ -179,7 +183,7 @@ public sealed class AudioGraph
         var copy = new AudioGraph();
         foreach (var n in _nodes)
         {
-            copy.AddNode(n.Id, n.PluginId, n.Parameters);
+            copy.AddNode(n.Id, n.PluginId, n.Parameters).Isolation = n.Isolation;
         }
         copy._connections.AddRange(_connections);
         return copy;

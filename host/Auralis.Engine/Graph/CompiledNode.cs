@@ -8,6 +8,7 @@ public sealed class CompiledNode
 {
     private Exception? _fault;
     private volatile bool _bypassed;
+    private long _processTicks;
 
     internal CompiledNode(int index, GraphNode definition, LoadedPlugin plugin, IAudioPlugin instance, AudioLayout layout,
         int latency, int tail, int inputLatency, float[] parameterValues, IResultSink resultSink)
@@ -63,6 +64,14 @@ public sealed class CompiledNode
     /// <summary>What made it fail (null for a returned <see cref="ProcessStatus.Error"/>).</summary>
     public Exception? Fault => Volatile.Read(ref _fault);
 
+    /// <summary>
+    /// Total time spent in this node's <c>Process</c> since compilation, in <see cref="System.Diagnostics.Stopwatch"/>
+    /// ticks (the per-plugin DSP load of realtime runs). Written by the audio thread; readable from any thread.
+    /// </summary>
+    public long ProcessTicks => Volatile.Read(ref _processTicks);
+
+    internal void AddProcessTicks(long ticks) => Volatile.Write(ref _processTicks, _processTicks + ticks);
+
     /// <summary>A parameter's current value.</summary>
     public float GetParameter(int index) => ParameterValues[index];
 
@@ -72,11 +81,22 @@ public sealed class CompiledNode
         _bypassed = true;
     }
 
+    /// <summary>Health counters kept on the audio thread (non-finite output, time budget); read them from any thread.</summary>
+    public Isolation.NodeHealth Health { get; } = new();
+
     /// <summary>Describes the failure for people; null when healthy.</summary>
-    public string? DescribeFault() => !_bypassed
-        ? null
-        : $"plugin '{Descriptor.Id}' (node '{Id}') failed and is bypassed: " +
-          (Fault is { } e ? $"{e.GetType().Name}: {e.Message}" : "Process returned Error");
+    public string? DescribeFault()
+    {
+        // A sandboxed instance explains its own failures (crash, hang, an exception in its process).
+        var sandbox = Isolation.FaultReports.Describe(Instance, this);
+        return !_bypassed
+            ? sandbox
+            : Fault is { } e ? $"plugin '{Descriptor.Id}' (node '{Id}') failed and is bypassed: {e.GetType().Name}: {e.Message}"
+            : sandbox ?? $"plugin '{Descriptor.Id}' (node '{Id}') failed and is bypassed: Process returned Error";
+    }
+
+    /// <summary>Problems that did not stop the node (non-finite output replaced, time budget overrun), for people.</summary>
+    public IReadOnlyList<string> DescribeFlags() => Health.Describe(this);
 }
 
 /// <summary>Corrects frame times from the node's input time to graph-input time.</summary>

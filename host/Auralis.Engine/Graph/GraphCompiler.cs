@@ -26,6 +26,17 @@ public sealed class CompileSettings
 
     /// <summary>Makes the sink a node's frame results go to; null discards them.</summary>
     public Func<CompiledNodeInfo, IResultSink>? ResultSinks { get; init; }
+
+    /// <summary>
+    /// Where each node's plugin runs: given the node and its resolved plugin, returns the plugin to instantiate — itself,
+    /// or a proxy that runs it in a sandbox process (<see cref="Isolation.PluginSandbox"/>). Null keeps every plugin in
+    /// this process.
+    /// </summary>
+    public Func<GraphNode, LoadedPlugin, LoadedPlugin>? PlacePlugin { get; init; }
+
+    /// <summary>A node's time budget per block as a fraction of the block's real-time duration; a node over it in
+    /// <see cref="Isolation.NodeHealth.OverBudgetFlagBlocks"/> blocks is flagged.</summary>
+    public double NodeTimeBudget { get; init; } = 1.0;
 }
 
 /// <summary>What a result sink factory learns about the node it serves.</summary>
@@ -81,6 +92,13 @@ public static class GraphCompiler
         public RenderSequence Build()
         {
             var plugins = graph.Nodes.ToDictionary(n => n.Id, n => resolve(n.PluginId), StringComparer.Ordinal);
+            if (settings.PlacePlugin is { } place)
+            {
+                foreach (var node in graph.Nodes)
+                {
+                    plugins[node.Id] = place(node, plugins[node.Id]);
+                }
+            }
             var order = TopologicalOrder();
 
             // The graph input: one port "out" with pinned buffers the adapter writes.
@@ -126,6 +144,11 @@ public static class GraphCompiler
                 var parameters = ResolveParameters(node, plugin.Descriptor);
 
                 // Input channels: sum of every connection into each port, delayed to the latest arrival.
+                if (incoming.FirstOrDefault(c => c.To.Port is { } named && layout.Inputs.All(p => p.Name != named)) is { } wrongPort)
+                {
+                    throw new GraphException(GraphErrorKind.UnknownPort,
+                        $"connection {wrongPort}: node '{node.Id}' has no input '{wrongPort.To.Port}' (it has {string.Join(", ", layout.Inputs.Select(p => p.Name))})");
+                }
                 var inIds = new List<int>();
                 for (var p = 0; p < layout.Inputs.Count; p++)
                 {
@@ -160,6 +183,7 @@ public static class GraphCompiler
                     sink = new TimeShiftedResultSink(sink, arrival);
                 }
                 var compiled = new CompiledNode(nodes.Count, node, plugin, instance, layout, latency, tail, arrival, parameters, sink);
+                compiled.Health.SetBudget(settings.SampleRate, settings.NodeTimeBudget);
                 nodes.Add(compiled);
                 var op = new ProcessNodeOp(compiled, [.. inIds], outIds, settings.MaxBlockSize);
                 nodeOps.Add(op);

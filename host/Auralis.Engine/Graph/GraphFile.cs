@@ -49,6 +49,10 @@ public static class GraphFile
         {
             throw new GraphException(GraphErrorKind.Malformed, $"graph is {json.Length} bytes; the limit is {MaxBytes}");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new GraphException(GraphErrorKind.Malformed, "not valid UTF-8 text");
+        }
         JsonDocument doc;
         try
         {
@@ -90,7 +94,13 @@ public static class GraphFile
                         parameters[p.Name] = v;
                     }
                 }
-                graph.AddNode(id, plugin, parameters);
+                var added = graph.AddNode(id, plugin, parameters);
+                if (node.TryGetProperty("isolation", out var isolation))
+                {
+                    added.Isolation = isolation.ValueKind == JsonValueKind.String && Isolation.IsolationMode.TryParse(isolation.GetString(), out _)
+                        ? isolation.GetString()
+                        : throw new GraphException(GraphErrorKind.Malformed, $"node '{id}': 'isolation' must be \"in-process\", \"process\" or \"process:GROUP\"");
+                }
             }
             foreach (var c in Array(root, "connections"))
             {
@@ -117,6 +127,10 @@ public static class GraphFile
                 w.WriteStartObject();
                 w.WriteString("id", n.Id);
                 w.WriteString("plugin", n.PluginId);
+                if (n.Isolation is not null)
+                {
+                    w.WriteString("isolation", n.Isolation);
+                }
                 if (n.Parameters.Count > 0)
                 {
                     w.WriteStartObject("parameters");

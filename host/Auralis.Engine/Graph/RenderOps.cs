@@ -130,6 +130,7 @@ internal sealed class ProcessNodeOp : RenderOp
         {
             var inputEnd = clock.InputEnd < 0 ? -1 : clock.InputEnd + node.InputLatencySamples;
             var context = new ProcessContext(frames, clock.Position, _inputs, _outputs, node.ParameterValues, node.ResultSink, inputEnd);
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 if (node.Instance.Process(in context) == ProcessStatus.Error)
@@ -140,6 +141,13 @@ internal sealed class ProcessNodeOp : RenderOp
             catch (Exception e)
             {
                 node.Fail(e);
+            }
+            var ticks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            node.AddProcessTicks(ticks);
+            node.Health.AccountTime(ticks, frames);
+            if (!node.IsBypassed)
+            {
+                node.Health.ReplaceNonFinite(_outputs, frames, clock.Position);
             }
         }
         for (var c = 0; c < _outputs.Length; c++)

@@ -48,6 +48,14 @@ public sealed class PluginRecord
     /// <summary>Why the plugin cannot be used, or null (after <see cref="TryLoad"/>) when it can.</summary>
     public PluginError? Error => _error;
 
+    /// <summary>Marks the plugin unusable without loading it here (the out-of-process scanner found it bad).</summary>
+    internal void MarkBad(PluginError error)
+    {
+        _loaded = true;
+        _plugin = null;
+        _error = error;
+    }
+
     internal void MarkDuplicate(PluginRecord first)
     {
         _loaded = true;

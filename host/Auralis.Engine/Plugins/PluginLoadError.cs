@@ -29,6 +29,10 @@ public enum PluginErrorKind
     DuplicateId,
     /// <summary>A plugin that was asked for is not installed.</summary>
     NotInstalled,
+    /// <summary>The plugin crashed, hung or failed the checks of the out-of-process scanner; it is marked bad until it changes.</summary>
+    ScanFailed,
+    /// <summary>The plugin cannot run in a sandbox process (the child cannot start, or the plugin is compiled into the host).</summary>
+    SandboxFailed,
 }
 
 /// <summary>A named reason a plugin cannot be used: what, which plugin, where, why, and how to fix it.</summary>

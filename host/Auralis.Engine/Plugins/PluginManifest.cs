@@ -60,6 +60,10 @@ public sealed record PluginManifest(
             throw Fail(PluginErrorKind.ManifestMalformed, folderName, path,
                 $"plugin.json is {json.Length} bytes; manifests are limited to {MaxBytes}", "replace plugin.json with the plugin's real manifest");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw Fail(PluginErrorKind.ManifestMalformed, folderName, path, "plugin.json is not valid UTF-8 text", "replace plugin.json with the plugin's real manifest");
+        }
         JsonDocument doc;
         try
         {

@@ -1,11 +1,11 @@
 namespace Auralis.Engine.Realtime;
 
 /// <summary>
-/// A bounded, lock-free, single-producer single-consumer queue of unmanaged values. The audio thread uses it to
-/// receive parameter changes and to publish results without allocating, locking or blocking.
+/// A bounded, lock-free, single-producer single-consumer queue. The audio thread uses it to receive parameter changes,
+/// to publish callback timings and to hand finished render sequences back, without allocating, locking or blocking.
 /// </summary>
 /// <remarks>Exactly one thread may call <see cref="TryEnqueue"/> and exactly one other may call <see cref="TryDequeue"/>.</remarks>
-public sealed class SpscQueue<T> where T : unmanaged
+public sealed class SpscQueue<T>
 {
     private readonly T[] _items;
     private readonly int _mask;
@@ -42,7 +42,7 @@ public sealed class SpscQueue<T> where T : unmanaged
     }
 
     /// <summary>Takes the oldest item; false when empty. Consumer thread only.</summary>
-    public bool TryDequeue(out T item)
+    public bool TryDequeue([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item)
     {
         var head = _head.Value;
         if (head == Volatile.Read(ref _tail.Value))
@@ -51,6 +51,10 @@ public sealed class SpscQueue<T> where T : unmanaged
             return false;
         }
         item = _items[head & _mask];
+        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            _items[head & _mask] = default!; // the queue must not keep a dequeued object alive
+        }
         Volatile.Write(ref _head.Value, head + 1);
         return true;
     }

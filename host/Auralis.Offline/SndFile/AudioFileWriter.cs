@@ -118,6 +118,7 @@ public sealed class AudioFileWriter : IDisposable
         {
             throw new AudioFileException(AudioFileErrorKind.WriteFailed, full, "is a directory");
         }
+        RemoveStaleTemporaries(dir, Path.GetFileName(full));
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial");
         var info = new Info { SampleRate = sampleRate, Channels = channels, Format = format.SndFileFormat };
         if (FormatCheck(ref info) == 0)
@@ -232,6 +233,34 @@ public sealed class AudioFileWriter : IDisposable
             }
         }
         return string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Deletes temporaries a killed job left for this output (<c>.NAME.PID.GUID.partial</c>) when their process is gone.
+    /// A live job's temporary is never touched, so two jobs writing the same name do not hurt each other.
+    /// </summary>
+    public static int RemoveStaleTemporaries(string directory, string fileName)
+    {
+        var removed = 0;
+        string[] candidates;
+        try
+        {
+            candidates = Directory.GetFiles(directory, $".{fileName}.*.partial");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+        foreach (var path in candidates)
+        {
+            var middle = Path.GetFileName(path)[(fileName.Length + 2)..^".partial".Length].Split('.');
+            if (middle.Length == 2 && int.TryParse(middle[0], out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                TryDelete(path);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private static void TryDelete(string path)

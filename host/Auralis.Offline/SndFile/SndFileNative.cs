@@ -62,6 +62,11 @@ internal static partial class SndFileNative
     [LibraryImport(Library, EntryPoint = "sf_close")]
     public static partial int Close(IntPtr file);
 
+    public const int SeekSet = 0;
+
+    [LibraryImport(Library, EntryPoint = "sf_seek")]
+    public static partial long Seek(IntPtr file, long frames, int whence);
+
     [LibraryImport(Library, EntryPoint = "sf_readf_float")]
     public static unsafe partial long ReadFramesFloat(IntPtr file, float* buffer, long frames);
 

@@ -116,6 +116,7 @@ public class PackageTests
         { "delete", "plugins/gain/Auralis.Plugins.Gain.dll", true },
         { "delete", "libSystem.IO.Compression.Native.so", false },
         { "corrupt", "plugins/gain/plugin.json", true },
+        { "delete", "wwwroot/app.js", false },
     };
 
     [Theory]

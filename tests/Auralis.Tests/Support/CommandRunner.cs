@@ -31,11 +31,29 @@ public static class CommandRunner
         {
             psi.ArgumentList.Add(a);
         }
+        SetEnvironment(psi, environment, clearEnvironment);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeoutSeconds * 1000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutSeconds} s");
+        }
+        p.WaitForExit();
+        return new CommandResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// The environment of a program under test: the tests' own plugin settings never leak into it; <paramref name="environment"/>
+    /// sets (or, with null, removes) variables.
+    /// </summary>
+    public static void SetEnvironment(ProcessStartInfo psi, IDictionary<string, string?>? environment, bool clearEnvironment = false)
+    {
         if (clearEnvironment)
         {
             psi.Environment.Clear();
         }
-        // The tests' own plugin settings must not leak into the program under test.
         psi.Environment.Remove("AURALIS_PLUGINS");
         psi.Environment.Remove("AURALIS_CONFIG");
         foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
@@ -49,15 +67,5 @@ public static class CommandRunner
                 psi.Environment[k] = v;
             }
         }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeoutSeconds * 1000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutSeconds} s");
-        }
-        p.WaitForExit();
-        return new CommandResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 }

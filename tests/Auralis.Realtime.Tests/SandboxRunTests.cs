@@ -1,0 +1,49 @@
+using Auralis.Realtime.Tests.Support;
+using Auralis.Tests.Support;
+
+namespace Auralis.Realtime.Tests;
+
+/// <summary><c>auralis run --isolation process</c> under a real jackd: a plugin that segfaults in its sandbox process
+/// never takes the run down; the node is bypassed, the process restarted and every incident reported.</summary>
+public sealed class SandboxRunTests
+{
+    // The crasher fixture, added beside the plugins the run uses (moved in whole, so no run sees half a folder).
+    private static readonly Lazy<string> Crasher = new(() =>
+    {
+        var target = Path.Combine(TestPlugins.Directory, "crasher");
+        if (!Directory.Exists(target))
+        {
+            var staging = Path.Combine(TestPlugins.Directory, "..", $".crasher-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(staging);
+            foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.TestPluginsDir, "crasher")))
+            {
+                File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+            }
+            Directory.Move(staging, target);
+        }
+        return target;
+    });
+
+    [Fact]
+    public void A_plugin_that_segfaults_in_every_block_is_restarted_then_bypassed_and_the_run_carries_on()
+    {
+        _ = Crasher.Value;
+        using var server = new JackServer();
+        using var cache = new TempDir();
+        // repeat=1: the restarted process crashes again at once, so the sandbox restarts it MaxRestarts (3) times and
+        // then leaves the node bypassed; whatever the machine's timing, the run must play on to its end.
+        var (exit, run) = AuralisRun.RunToEnd(server, "rt-sandbox",
+            ["--chain", "crasher", "--param", "crasher.fault=3", "--param", "crasher.at_s=0.5", "--param", "crasher.repeat=1",
+             "--isolation", "process", "--duration", "6", "--stats"],
+            new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache.Path }, timeoutSeconds: 90);
+        using (run)
+        {
+            Assert.True(exit == 0, run.ToString());
+            var warnings = run.StdErr.Where(l => l.StartsWith("auralis: warning: plugin 'org.auralis.tests.crasher' (node 'crasher') in its sandbox process crashed (SIGSEGV, segmentation fault)", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(warnings);
+            Assert.Contains(warnings, l => l.Contains("the process was restarted in", StringComparison.Ordinal));
+            Assert.Contains(warnings, l => l.Contains("gave up after 3 restarts: bypassed for the rest of the run", StringComparison.Ordinal));
+            Assert.NotEmpty(run.StatsBlocks()); // it played to the end and reported its statistics
+        }
+    }
+}

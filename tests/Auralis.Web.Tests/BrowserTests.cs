@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Auralis.Tests.Support;
+using Auralis.Web.Streaming;
+using Auralis.Web.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Auralis.Web.Tests;
+
+/// <summary>The page in real Chromium against the real server: what a listener does, and what they see when a piece is missing.</summary>
+public sealed class BrowserTests
+{
+    private const float TargetLufs = -14f;
+
+    [Fact]
+    public async Task Click_a_track_toggle_enhanced_and_the_received_audio_is_enhanced_at_the_target_loudness()
+    {
+        using var t = new TempDir();
+        var library = TestLibrary.Create(t.File("music"));
+        await using var app = await ServedApp.StartAsync([library], t.File("data"));
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        var responses = Watch(page);
+
+        await page.GotoAsync(app.Address.ToString());
+        await Expect(page.Locator("#tracks tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#scan-text")).ToContainTextAsync("3 tracks");
+        await page.Locator("#tracks tbody tr", new() { HasText = TestLibrary.SteadyTags.Title }).ClickAsync();
+
+        // Play starts at once, with the original.
+        await page.WaitForFunctionAsync("() => window.auralis.player.position() > 0.5", null, new() { Timeout = 20000 });
+        Assert.Equal("original", await page.EvaluateAsync<string>("() => document.body.dataset.playing"));
+
+        // Toggle Enhanced: the enhanced stream takes over at the play head, and playback goes on.
+        await page.Locator("#enhanced").CheckAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.playing === 'enhanced' || !document.getElementById('banner').hidden",
+            null, new() { Timeout = 60000 });
+        Assert.False(await page.Locator("#banner").IsVisibleAsync(), await page.Locator("#banner").TextContentAsync());
+        var switchedAt = await page.EvaluateAsync<double>("() => window.auralis.player.position()");
+        Assert.InRange(switchedAt, 0.5, TestLibrary.SteadySeconds - 3);
+        await page.WaitForFunctionAsync($"() => window.auralis.player.position() > {switchedAt + 1.5:0.###}", null, new() { Timeout = 20000 });
+        await Expect(page.Locator("#messages")).ToContainTextAsync("· enhanced · org.auralis.enhancer 1.0.0");
+        await Expect(page.Locator("#messages")).ToContainTextAsync("chunk ");
+
+        // Plots and the radar (original vs enhanced) drawn; the screenshot is kept.
+        await page.WaitForFunctionAsync("() => window.auralis.page.radar === 'original+enhanced'", null, new() { Timeout = 60000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.TestArtifacts, "web-player-enhanced.png"), FullPage = true });
+
+        // The enhanced audio the page received: consecutive chunks from the switch on, labelled enhanced, at the target.
+        var enhanced = await Received(responses, "enhanced");
+        Assert.True(enhanced.Count >= 3, $"the page received {enhanced.Count} enhanced chunks");
+        Assert.All(enhanced, r => Assert.Equal(200, r.Status));
+        Assert.All(enhanced, r => Assert.Contains("org.auralis.enhancer", r.Chain));
+        var first = enhanced.Min(r => r.Index);
+        Assert.Equal(Enumerable.Range(first, enhanced.Count), enhanced.Select(r => r.Index).Order());
+        var enhancedLufs = Loudness(t, "received-enhanced.wav", enhanced);
+        var original = await Received(responses, "original");
+        var originalLufs = Loudness(t, "received-original.wav", original);
+        Assert.InRange(enhancedLufs, TargetLufs - 1, TargetLufs + 1);
+        Assert.True(originalLufs < TargetLufs - 10, $"the original is at {originalLufs} LUFS; the test needs a quiet track");
+    }
+
+    [Fact]
+    public async Task Without_the_enhancer_the_page_names_the_error_and_nothing_is_streamed_as_enhanced()
+    {
+        using var t = new TempDir();
+        var library = TestLibrary.Create(t.File("music"));
+        var plugins = t.CopyTree(TestPaths.PluginsDir, "plugins");
+        Directory.Delete(Path.Combine(plugins, "enhancer"), recursive: true);
+        await using var app = await ServedApp.StartAsync([library], t.File("data"), pluginsDirectory: plugins);
+        Assert.Contains("org.auralis.enhancer: required by this installation but not installed", app.Output);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        var responses = Watch(page);
+
+        await page.GotoAsync(app.Address.ToString());
+        await page.Locator("#tracks tbody tr", new() { HasText = TestLibrary.SteadyTags.Title }).ClickAsync();
+        await page.WaitForFunctionAsync("() => window.auralis.player.position() > 0.3", null, new() { Timeout = 20000 });
+        await page.Locator("#enhanced").ClickAsync(); // not CheckAsync: the refusal may untick it before Playwright looks
+
+        // The named error, on the page; the toggle falls back and the label says what is really playing.
+        var banner = page.Locator("#banner");
+        await Expect(banner).ToBeVisibleAsync(new() { Timeout = 20000 });
+        await Expect(banner).ToContainTextAsync("Enhanced audio is unavailable: plugin-unavailable: plugin 'org.auralis.enhancer'");
+        await Expect(banner).ToContainTextAsync("not-installed");
+        await Expect(page.Locator("#messages")).ToContainTextAsync("enhanced chunk");
+        await Expect(page.Locator("#enhanced")).Not.ToBeCheckedAsync();
+        Assert.Equal("original", await page.EvaluateAsync<string>("() => document.body.dataset.playing"));
+        var at = await page.EvaluateAsync<double>("() => window.auralis.player.position()");
+        await page.WaitForFunctionAsync($"() => window.auralis.player.position() > {at + 0.5:0.###}", null, new() { Timeout = 20000 });
+        await Expect(page.Locator("#health-summary")).ToContainTextAsync("problem");
+        await Expect(page.Locator("#health")).ToContainTextAsync("org.auralis.enhancer");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.TestArtifacts, "web-player-missing-enhancer.png"), FullPage = true });
+
+        // Every enhanced request failed with the plugin's error; not one byte of audio was sent as enhanced.
+        var asked = responses.Where(r => r.Url.Contains("/chunks/enhanced/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(asked);
+        foreach (var r in asked)
+        {
+            Assert.Equal(503, r.Status);
+            var error = JsonDocument.Parse(await r.TextAsync()).RootElement;
+            Assert.Equal("plugin-unavailable", error.GetProperty("error").GetString());
+            Assert.Equal("org.auralis.enhancer", error.GetProperty("plugin").GetString());
+            Assert.Contains("Fix:", error.GetProperty("message").GetString());
+        }
+        using var direct = await app.Http.GetAsync($"/api/tracks/{await app.TrackIdAsync(TestLibrary.Steady)}/chunks/enhanced/0");
+        Assert.Equal(503, (int)direct.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", direct.Content.Headers.ContentType?.ToString());
+    }
+
+    private static ConcurrentQueue<IResponse> Watch(IPage page)
+    {
+        var responses = new ConcurrentQueue<IResponse>();
+        page.Response += (_, r) =>
+        {
+            if (r.Url.Contains("/chunks/", StringComparison.Ordinal))
+            {
+                responses.Enqueue(r);
+            }
+        };
+        return responses;
+    }
+
+    private sealed record ReceivedChunk(int Index, int Status, string Chain, float[][] Audio, int SampleRate);
+
+    private static async Task<List<ReceivedChunk>> Received(IEnumerable<IResponse> responses, string variant)
+    {
+        var list = new List<ReceivedChunk>();
+        foreach (var r in responses.Where(r => r.Url.Contains($"/chunks/{variant}/", StringComparison.Ordinal)))
+        {
+            var index = int.Parse(r.Url[(r.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            var headers = await r.AllHeadersAsync();
+            if (r.Status != 200)
+            {
+                list.Add(new ReceivedChunk(index, r.Status, "", [], 0));
+                continue;
+            }
+            Assert.Equal(variant, headers["x-auralis-variant"]);
+            var audio = WavChunk.Decode(await r.BodyAsync(), out var rate);
+            list.Add(new ReceivedChunk(index, r.Status, headers["x-auralis-chain"], audio, rate));
+        }
+        return list.GroupBy(c => c.Index).Select(g => g.First()).OrderBy(c => c.Index).ToList();
+    }
+
+    // Integrated loudness of the received chunks joined in order, measured by ffmpeg on the received samples.
+    private static double Loudness(TempDir t, string name, List<ReceivedChunk> chunks)
+    {
+        var channels = chunks[0].Audio.Length;
+        var joined = new float[channels][];
+        for (var c = 0; c < channels; c++)
+        {
+            joined[c] = chunks.SelectMany(k => k.Audio[c]).ToArray();
+        }
+        var path = TestAudio.Write(t.File(name), joined, chunks[0].SampleRate);
+        File.Copy(path, Path.Combine(TestPaths.TestArtifacts, name), overwrite: true);
+        return TestLibrary.MeasureWithFfmpeg(path).Lufs;
+    }
+}
