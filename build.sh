@@ -163,7 +163,7 @@ fuzz() {
   log "publishing and instrumenting the fuzzing harness"
   rm -rf "$bin" "$findings"
   mkdir -p "$findings"
-  dotnet publish fuzz/Auralis.Fuzz -c Release -o "$bin" -nologo -v q -clp:ErrorsOnly
+  dotnet publish tests/Auralis.Fuzz -c Release -o "$bin" -nologo -v q -clp:ErrorsOnly
   for assembly in Auralis.Engine.dll Auralis.Offline.dll; do
     "$tools/sharpfuzz" "$bin/$assembly" >/dev/null
   done
