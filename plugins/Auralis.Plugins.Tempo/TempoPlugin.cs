@@ -6,7 +6,7 @@ namespace Auralis.Plugins.Tempo;
 
 /// <summary>
 /// Tempo and beats: the log-mel spectral-flux onset envelope (<see cref="OnsetStrength"/>, 2048-sample frames every 512
-/// at 44.1/48 kHz), the tempo from its autocorrelation with a log-normal prior around 120 BPM (<see cref="TempoEstimator"/>)
+/// at 44.1/48 kHz), the tempo from its autocorrelation with a log-normal prior around 125 BPM (<see cref="TempoEstimator"/>)
 /// and beat times by dynamic programming (<see cref="BeatTracker"/>). Frames: the onset strength and a running tempo
 /// (over the last 12 s, refreshed every second; 0 until 4 s have passed). Summary: bpm, confidence and beat times (s)
 /// over the whole stream (a live stream: its last 10 minutes).

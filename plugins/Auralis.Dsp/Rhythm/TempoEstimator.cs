@@ -8,15 +8,16 @@ public readonly record struct TempoEstimate(double Bpm, double Confidence, doubl
 
 /// <summary>
 /// Tempo from an onset strength envelope: the autocorrelation of the (mean-removed) envelope over lags of 30–300 BPM,
-/// weighted by a log-normal prior centred on 120 BPM with a standard deviation of one octave (librosa's
-/// <c>start_bpm=120, std_bpm=1</c>), whose best lag is then refined to a fraction of a frame: by a parabola through the
+/// weighted by a log-normal prior centred on 125 BPM with a standard deviation of one octave (librosa's shape,
+/// <c>std_bpm=1</c>; centred at 125 rather than librosa's 120 so the unambiguous octave, 88–177 BPM, covers both slow
+/// ballads at 90 and drum and bass at 174 — measured on golden-audio/inputs/band*.flac), whose best lag is then refined to a fraction of a frame: by a parabola through the
 /// peak and by the peaks at 2, 3 and 4 periods (each locates the period k times more finely). Allocation-free when
 /// given preallocated scratch; deterministic.
 /// </summary>
 public static class TempoEstimator
 {
     /// <summary>The tempo range searched.</summary>
-    public const double MinBpm = 30, MaxBpm = 300, PriorBpm = 120, PriorOctaves = 1;
+    public const double MinBpm = 30, MaxBpm = 300, PriorBpm = 125, PriorOctaves = 1;
 
     /// <summary>Estimates the tempo of <paramref name="envelope"/> sampled at <paramref name="framesPerSecond"/>.</summary>
     /// <param name="envelope">Onset strength per frame.</param>
