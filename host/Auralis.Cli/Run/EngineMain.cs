@@ -278,6 +278,10 @@ internal sealed class EngineMain
             var generation = engine._live.Generation;
             foreach (var node in nodes)
             {
+                if (node.Compiled.IsBypassed && engine._reportedFaults.Add(node.Compiled))
+                {
+                    _out.Text("warning "u8).Text(EngineProtocol.OneLine(node.Compiled.DescribeFault() ?? "")).EndLine();
+                }
                 if (node.Results is not { } ring)
                 {
                     continue;
@@ -290,10 +294,6 @@ internal sealed class EngineMain
                         _out.Text(" "u8).Number(_frame[i], 6);
                     }
                     _out.EndLine();
-                }
-                if (node.Compiled.IsBypassed && engine._reportedFaults.Add(node.Compiled))
-                {
-                    _out.Text("warning "u8).Text(EngineProtocol.OneLine(node.Compiled.DescribeFault() ?? "")).EndLine();
                 }
             }
             var now = Stopwatch.GetTimestamp();
