@@ -202,7 +202,7 @@ run_tests() {
 }
 
 bench_realtime() {
-  log "realtime benchmark (JACK, about 21 minutes; docs/realtime.md)"
+  log "realtime benchmark (JACK, about 27 minutes; docs/realtime.md)"
   bench/realtime/run.sh "$@"
 }
 

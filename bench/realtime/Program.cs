@@ -50,23 +50,29 @@ public static class Program
     private static IEnumerable<Scenario> Scenarios(BenchOptions o, string chain)
     {
         var load = $"{o.AllocationMegabytesPerSecond} MiB/s";
-        yield return new NativePeer();
-        yield return new ManagedPeer(0, "none");
-        yield return new ManagedPeer(o.AllocationMegabytesPerSecond, $"{load} in its process");
-        yield return new AuralisScenario(chain, [], "none");
-        yield return new AuralisScenario(chain, ["--alloc-load", $"{o.AllocationMegabytesPerSecond}"], $"{load} in the run's process");
-        yield return new AuralisScenario(chain, ["--alloc-load", $"{o.AllocationMegabytesPerSecond}", "--alloc-load-in", "engine"],
-            $"{load} in the engine process");
-        yield return new AuralisScenario(chain, [], "none; 10 parameter changes/s, a graph swap every 5 s", liveChanges: true);
+        var all = new (string Key, Func<Scenario> Make)[]
+        {
+            ("thru", () => new NativePeer()),
+            ("thru-busy", () => new BusyCore(new NativePeer())),
+            ("peer", () => new ManagedPeer(0, "none")),
+            ("peer-alloc", () => new ManagedPeer(o.AllocationMegabytesPerSecond, $"{load} in its process")),
+            ("auralis", () => new AuralisScenario(chain, [], "none")),
+            ("auralis-alloc", () => new AuralisScenario(chain, ["--alloc-load", $"{o.AllocationMegabytesPerSecond}"], $"{load} in the run's process")),
+            ("auralis-alloc-engine", () => new AuralisScenario(chain, ["--alloc-load", $"{o.AllocationMegabytesPerSecond}", "--alloc-load-in", "engine"],
+                $"{load} in the engine process")),
+            ("auralis-busy", () => new BusyCore(new AuralisScenario(chain, [], ""))),
+            ("auralis-changes", () => new AuralisScenario(chain, [], "none; 10 parameter changes/s, a graph swap every 5 s", liveChanges: true)),
+        };
+        return all.Where(s => o.Scenarios is null || o.Scenarios.Contains(s.Key)).Select(s => s.Make());
     }
 }
 
 /// <summary>Command-line options.</summary>
-public sealed record BenchOptions(int Seconds, int[] Periods, string? Chain, double AllocationMegabytesPerSecond)
+public sealed record BenchOptions(int Seconds, int[] Periods, string? Chain, double AllocationMegabytesPerSecond, string[]? Scenarios)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(60, [64, 128, 256], null, 200);
+        var o = new BenchOptions(60, [64, 128, 256], null, 200, null);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             o = args[i] switch
@@ -75,7 +81,10 @@ public sealed record BenchOptions(int Seconds, int[] Periods, string? Chain, dou
                 "--periods" => o with { Periods = args[i + 1].Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray() },
                 "--chain" => o with { Chain = args[i + 1] },
                 "--alloc-mbps" => o with { AllocationMegabytesPerSecond = double.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown option {args[i]} (--seconds N --periods 64,128,256 --chain SPEC --alloc-mbps N)"),
+                "--scenarios" => o with { Scenarios = args[i + 1].Split(',') },
+                _ => throw new ArgumentException(
+                    $"unknown option {args[i]} (--seconds N --periods 64,128,256 --chain SPEC --alloc-mbps N " +
+                    "--scenarios thru,thru-busy,peer,peer-alloc,auralis,auralis-alloc,auralis-alloc-engine,auralis-busy,auralis-changes)"),
             };
         }
         return o;
@@ -174,6 +183,38 @@ public abstract class Scenario(string client, string load)
         {
             client.Connect(capture[c], $"{name}:in_{c + 1}");
             client.Connect($"{name}:out_{c + 1}", playback[c]);
+        }
+    }
+}
+
+/// <summary>
+/// The control for the allocation load: another scenario while a thread of this (benchmark) process keeps one core
+/// busy without allocating. On a small machine a busy core delays every realtime client, native ones included; this
+/// row separates that from what garbage collections do.
+/// </summary>
+public sealed class BusyCore(Scenario inner) : Scenario(inner.Client, "none; one core kept busy (no allocation) by another process")
+{
+    public override Row Run(JackServer server, Observer observer, int period, BenchOptions options)
+    {
+        var stop = false;
+        var spinner = new Thread(() =>
+        {
+            var x = 0UL;
+            while (!Volatile.Read(ref stop))
+            {
+                x = x * 6364136223846793005UL + 1442695040888963407UL;
+            }
+            GC.KeepAlive(x);
+        }) { IsBackground = true, Name = "busy-core" };
+        spinner.Start();
+        try
+        {
+            return inner.Run(server, observer, period, options) with { Load = Load };
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            spinner.Join();
         }
     }
 }
@@ -385,7 +426,7 @@ public sealed class AuralisScenario(string chain, string[] extra, string load, b
         {
             writer.WriteLine(command);
             var answer = reader.ReadLine() ?? "";
-            if (!answer.StartsWith("ok", StringComparison.Ordinal))
+            if (answer.Length > 0 && !answer.StartsWith("ok", StringComparison.Ordinal)) // empty: the run just ended
             {
                 Console.Error.WriteLine($"    '{command}': {answer}");
             }

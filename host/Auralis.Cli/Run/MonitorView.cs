@@ -18,7 +18,8 @@ internal sealed class MonitorView(CliHost host, RunSession session)
     /// <summary>Shows the view until <paramref name="stop"/> is set.</summary>
     public void Show(ManualResetEventSlim stop)
     {
-        if (!Console.IsErrorRedirected && host.Status.Profile.Capabilities.Interactive)
+        // A live view needs only a terminal that understands ANSI on stderr (standard input may be a script).
+        if (!Console.IsErrorRedirected && host.Status.Profile.Capabilities.Ansi)
         {
             host.Status.Live(Render()).AutoClear(false).Start(context =>
             {

@@ -14,15 +14,21 @@ public sealed class JackServer : IDisposable
     public const int Period = 64;
 
     private readonly Process _process;
+    private readonly int _period;
     private readonly List<(long Time, string Line)> _log = [];
 
     public JackServer() : this(Period)
     {
     }
 
-    internal JackServer(int period)
+    internal JackServer(int period) : this($"auralis-test-{System.Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}", period)
     {
-        Name = $"auralis-test-{System.Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    private JackServer(string name, int period)
+    {
+        Name = name;
+        _period = period;
         var psi = new ProcessStartInfo("jackd")
         {
             RedirectStandardOutput = true,
@@ -44,8 +50,14 @@ public sealed class JackServer : IDisposable
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
+                var state = _process.HasExited ? $"exit {_process.ExitCode}" : "still running after 20 s";
                 Dispose();
-                throw new InvalidOperationException($"jackd -n {Name} -d dummy did not start (exit: {(_process.HasExited ? _process.ExitCode : "still running")})");
+                string log;
+                lock (_log)
+                {
+                    log = string.Join('\n', _log.Select(l => l.Line));
+                }
+                throw new InvalidOperationException($"jackd -n {Name} -d dummy did not start ({state}):\n{log}");
             }
             Thread.Sleep(100);
         }
@@ -82,18 +94,18 @@ public sealed class JackServer : IDisposable
         }
     }
 
-    /// <summary>Kills the server at once (SIGKILL), as a crash would.</summary>
+    /// <summary>Kills the server at once (SIGKILL), as a crash would, then cleans up after it.</summary>
     public void Kill()
     {
         if (!_process.HasExited)
         {
             _process.Kill();
             _process.WaitForExit();
+            CleanUpAfterKill();
         }
-        RemoveLeftovers();
     }
 
-    /// <summary>Stops the server (SIGTERM, then SIGKILL) and removes what it left in /dev/shm.</summary>
+    /// <summary>Stops the server (SIGTERM; SIGKILL and a clean-up if it does not end).</summary>
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -103,9 +115,26 @@ public sealed class JackServer : IDisposable
             {
                 _process.Kill();
                 _process.WaitForExit();
+                CleanUpAfterKill();
             }
         }
         _process.Dispose();
+    }
+
+    // A killed server leaves its shared memory and semaphores in /dev/shm and, worse, its slot in JACK's machine-wide
+    // server registry (a handful of slots; once full, no jackd starts for anyone). jackd reclaims a dead server's slot
+    // only for a server of the same name, so one is started under the name and stopped cleanly, which frees the slot.
+    private void CleanUpAfterKill()
+    {
+        RemoveLeftovers();
+        try
+        {
+            new JackServer(Name, _period).Dispose();
+        }
+        catch (InvalidOperationException)
+        {
+            // best effort: the test that killed the server reports its own verdict
+        }
         RemoveLeftovers();
     }
 
@@ -120,7 +149,6 @@ public sealed class JackServer : IDisposable
         }
     }
 
-    // A server that did not exit cleanly leaves its shared memory and semaphores named after it.
     private void RemoveLeftovers()
     {
         foreach (var file in Directory.GetFiles("/dev/shm").Where(f => Path.GetFileName(f).Contains($"_{Name}_", StringComparison.Ordinal)))

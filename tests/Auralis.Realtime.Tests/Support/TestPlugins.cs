@@ -11,8 +11,11 @@ namespace Auralis.Realtime.Tests.Support;
 /// </summary>
 public static class TestPlugins
 {
-    /// <summary>Fixture plugins used next to the built-ins: two latencies (37 + 100 frames) and an analyzer.</summary>
+    /// <summary>Fixture plugins played next to the built-ins: two latencies (37 + 100 frames) and an analyzer.</summary>
     public static readonly string[] Fixtures = ["delay-short", "delay-long", "meter"];
+
+    /// <summary>A fixture that throws after a chosen time (installed, never part of the every-plugin chain).</summary>
+    public const string Faulty = "faulty";
 
     private static readonly Lazy<string> Combined = new(Build);
 
@@ -59,7 +62,7 @@ public static class TestPlugins
     {
         var temp = new TempDir();
         foreach (var source in System.IO.Directory.GetDirectories(TestPaths.PluginsDir)
-                     .Concat(Fixtures.Select(f => Path.Combine(TestPaths.TestPluginsDir, f))))
+                     .Concat(Fixtures.Append(Faulty).Select(f => Path.Combine(TestPaths.TestPluginsDir, f))))
         {
             temp.CopyTree(source, Path.GetFileName(source));
         }
