@@ -201,9 +201,22 @@ run_tests() {
     --logger "console;verbosity=normal" --results-directory artifacts/test-results "$@"
 }
 
-bench_realtime() {
-  log "realtime benchmark (JACK, about 27 minutes; docs/realtime.md)"
-  bench/realtime/run.sh "$@"
+# Benchmarks only: real recordings and the scipy peer of the separator benchmark.
+BENCH_APT_PACKAGES=(wesnoth-1.16-music python3-scipy libfftw3-single3)
+
+bench() {
+  local missing=()
+  for p in "${BENCH_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing benchmark packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+  fi
+  package
+  # Each bench/*/run.sh writes its table under artifacts/bench/ (docs/benchmarks.md collects them).
+  for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done
 }
 
 cmd=${1:-build}
@@ -213,7 +226,7 @@ case "$cmd" in
   build) build ;;
   test) setup; build; package; fuzz "${FUZZ_SMOKE_SECONDS:-5}"; run_tests "$@" ;;
   fuzz) setup; build; fuzz "$@" ;;
-  bench) setup; build; for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done ;;  # realtime, sandbox, web
+  bench) setup; build; bench ;;
   package) setup; build; package ;;
   run) setup; build; run_demo ;;
   clean) rm -rf artifacts dist; find . -name bin -o -name obj -type d -prune -exec rm -rf {} + ;;
