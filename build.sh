@@ -17,6 +17,8 @@ APT_PACKAGES=(
   ffmpeg sox                       # loudness reference, test signal tools
   fluidsynth timgm6mb-soundfont    # golden inputs from MIDI
   ardour                           # the DAW for the VST3 tests (ardour7-lua)
+  g++                              # builds the VST3 bundle's native shim (host/Auralis.Vst3.Native)
+  lv2-examples                     # a native LV2 gain: the peer of the VST3 benchmark (bench/vst3)
   chromium                         # browser end-to-end tests
   dpkg-dev                         # building the .deb
   python3                          # golden-audio scripts, oracles
@@ -100,6 +102,11 @@ package() {
   mkdir -p "$stage/docs"
   cp README.md LICENSE THIRD-PARTY-NOTICES.md "$stage/"
   cp docs/*.md "$stage/docs/"
+  # The VST3 bundle (its own .NET runtime inside, so it works when copied alone into ~/.vst3).
+  [ -d artifacts/vst3/Auralis.vst3 ] || die "artifacts/vst3/Auralis.vst3 is missing: the build did not produce the VST3 bundle"
+  mkdir -p "$stage/vst3"
+  cp -a artifacts/vst3/Auralis.vst3 "$stage/vst3/"
+  rm -rf dist/Auralis.vst3 && cp -a artifacts/vst3/Auralis.vst3 dist/Auralis.vst3
 
   log "writing dist/auralis-$v-linux-x64.tar.gz"
   tar -C "$pkg_root" --sort=name --owner=0 --group=0 --numeric-owner --mtime='2026-01-01 00:00Z' \
@@ -109,6 +116,9 @@ package() {
   deb="$pkg_root/deb"
   mkdir -p "$deb/DEBIAN" "$deb/usr/lib" "$deb/usr/bin" "$deb/usr/share/doc/auralis"
   cp -a "$stage" "$deb/usr/lib/auralis"
+  mkdir -p "$deb/usr/lib/vst3"
+  mv "$deb/usr/lib/auralis/vst3/Auralis.vst3" "$deb/usr/lib/vst3/Auralis.vst3"
+  rmdir "$deb/usr/lib/auralis/vst3"
   ln -s ../lib/auralis/auralis "$deb/usr/bin/auralis"
   cp LICENSE "$deb/usr/share/doc/auralis/copyright"
   cat > "$deb/DEBIAN/control" <<CONTROL
@@ -127,8 +137,12 @@ Description: plugin-based audio processing host
 CONTROL
   dpkg-deb --root-owner-group -Zxz --build "$deb" "dist/auralis_${v}_amd64.deb" >/dev/null
 
+  log "packing the SDK and the plugin template into dist/nuget (the SDK pack runs the API compatibility gate)"
+  dotnet pack sdk/Auralis.Sdk -c Release -o dist/nuget -nologo -v q -clp:ErrorsOnly
+  dotnet pack sdk/templates -c Release -o dist/nuget -nologo -v q -clp:ErrorsOnly
+
   log "verifying the packages"
-  /usr/bin/python3 host/Packaging/verify_package.py "$ROOT" "dist/auralis-$v-linux-x64.tar.gz" "dist/auralis_${v}_amd64.deb" \
+  /usr/bin/python3 host/Packaging/verify_package.py "$ROOT" "dist/auralis-$v-linux-x64.tar.gz" "dist/auralis_${v}_amd64.deb" dist/Auralis.vst3 \
     || die "package verification failed (see above); nothing in dist/ may ship"
   ls -l dist/
 }

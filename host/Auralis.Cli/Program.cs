@@ -43,6 +43,7 @@ public static class Program
         root.Subcommands.Add(DoctorCommand.Create(Host));
         root.Subcommands.Add(ProcessCommand.Create(Host));
         root.Subcommands.Add(AnalyzeCommand.Create(Host));
+        root.Subcommands.Add(ValidateCommand.Create(Host));
         root.Subcommands.Add(ServeCommand.Create(Host));
 
         var parse = root.Parse(args);

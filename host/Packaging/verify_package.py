@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Verifies an Auralis package: every file that must be inside is inside, and the unpacked package works.
 
-usage: verify_package.py REPO_ROOT PACKAGE [PACKAGE...]      (PACKAGE: .tar.gz or .deb)
+usage: verify_package.py REPO_ROOT PACKAGE [PACKAGE...]      (PACKAGE: .tar.gz, .deb or an Auralis.vst3 folder)
 
 A miss fails with the file named; a warning is never enough. Checks, per package:
   1. contents: host/Packaging/package-contents.txt, every file of each required plugin's folder in the tested
      development build (artifacts/app/plugins/<folder>), and everything the package's auralis.deps.json names;
   2. for a .deb: the control file's Depends names the native libraries the host loads;
   3. the unpacked package, run with an empty environment, passes `auralis doctor` and loads every required plugin;
-  4. its `auralis serve` starts and serves every page file (wwwroot/ in the contents list) byte for byte, and its API.
+  4. its VST3 bundle is complete (host/Auralis.Vst3.Bundle/verify-bundle.sh) and a real VST3 host's scanner (Ardour's)
+     finds every class the bundle declares;
+  5. its `auralis serve` starts and serves every page file (wwwroot/ in the contents list) byte for byte, and its API.
 Exit 0 only when all pass.
 """
 import json
@@ -22,6 +24,7 @@ import urllib.request
 
 DEB_ROOT = "usr/lib/auralis/"
 DEB_DEPENDS = ["libsndfile1", "libjack-jackd2-0"]
+VST3_SCANNER = "/usr/lib/ardour7/ardour-vst3-scanner"
 
 
 def fail(problems, message):
@@ -92,9 +95,49 @@ def unpack(path, dest):
     return os.path.join(dest, top)
 
 
+def verify_bundle(repo, bundle, problems):
+    """The bundle's own completeness check, then Ardour's scanner must find every class moduleinfo.json declares."""
+    if not os.path.isdir(bundle):
+        fail(problems, f"the VST3 bundle {bundle}")
+        return
+    check = subprocess.run(["sh", os.path.join(repo, "host/Auralis.Vst3.Bundle/verify-bundle.sh"), bundle], capture_output=True, text=True)
+    for line in (check.stdout + check.stderr).splitlines():
+        if "error" in line:
+            fail(problems, line.strip())
+    if check.returncode != 0 and not problems:
+        fail(problems, f"verify-bundle.sh exited {check.returncode}")
+    if not os.path.isfile(VST3_SCANNER):
+        fail(problems, f"{VST3_SCANNER} (Debian package ardour) is needed to prove the bundle loads in a VST3 host")
+        return
+    try:
+        with open(os.path.join(bundle, "Contents/Resources/moduleinfo.json")) as f:
+            declared = [c["Name"] for c in json.load(f)["Classes"]]
+    except (OSError, ValueError, KeyError) as e:
+        fail(problems, f"moduleinfo.json: {e}")
+        return
+    with tempfile.TemporaryDirectory(prefix="auralis-scan-") as home:
+        # The scanner's cache is stamped in whole seconds: a bundle younger than a second reads as stale.
+        past = time.time() - 5
+        for dirpath, dirs, files in os.walk(bundle):
+            for name in dirs + files:
+                os.utime(os.path.join(dirpath, name), (past, past), follow_symlinks=False)
+        os.utime(bundle, (past, past))
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "XDG_CACHE_HOME": os.path.join(home, "cache"), "LD_LIBRARY_PATH": "/usr/lib/ardour7"}
+        scan = subprocess.run([VST3_SCANNER, "-f", bundle], env=env, capture_output=True, text=True, timeout=300)
+    found = [line.split("Found Plugin:", 1)[1].strip() for line in (scan.stdout + scan.stderr).splitlines() if "Found Plugin:" in line]
+    for name in declared:
+        if name not in found:
+            fail(problems, f"VST3 class '{name}' is declared but Ardour's scanner does not find it (scanner exit {scan.returncode})")
+    print(f"  vst3: {len(found)}/{len(declared)} classes found by {os.path.basename(VST3_SCANNER)} in {bundle}")
+
+
 def verify(repo, package):
     print(f"verifying {package}")
     problems = []
+    if os.path.isdir(package):
+        verify_bundle(repo, package, problems)
+        print(f"FAILED: {package}: {len(problems)} problem(s)" if problems else f"ok: {package}")
+        return problems
     names = list_archive(package)
     if package.endswith(".deb"):
         prefix = DEB_ROOT
@@ -147,6 +190,8 @@ def verify(repo, package):
             print(f"  unpacked: doctor exit {doctor.returncode}, {sum(1 for s in listed.values() if s == 'ok')}/{len(required)} required plugins load")
             served = check_serve(exe, root, tmp, env, [n for n in expected if n.startswith("wwwroot/")], problems)
             print(f"  unpacked: auralis serve answered, {served} page files served as packaged")
+        bundle = os.path.join(tmp, "usr/lib/vst3/Auralis.vst3") if package.endswith(".deb") else os.path.join(root, "vst3", "Auralis.vst3")
+        verify_bundle(repo, bundle, problems)
     if problems:
         print(f"FAILED: {package}: {len(problems)} problem(s)")
     else:

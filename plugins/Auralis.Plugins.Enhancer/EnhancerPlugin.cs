@@ -163,6 +163,10 @@ public sealed class EnhancerPlugin : IAudioPlugin
             for (var c = 0; c < channels; c++)
             {
                 double v = context.Input(c)[i];
+                if (!double.IsFinite(v))
+                {
+                    v = 0; // a NaN or infinity would poison every filter and envelope for good: treat it as silence
+                }
                 var filters = _balance[c];
                 for (var b = 0; b < filters.Length; b++)
                 {

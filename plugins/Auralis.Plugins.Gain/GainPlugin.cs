@@ -80,7 +80,9 @@ public sealed class GainPlugin : IAudioPlugin
                     g += _step;
                     left--;
                 }
-                output[i] = (float)(input[i] * g);
+                var x = input[i];
+                // NaN or infinity in must not become NaN out: treat it as silence.
+                output[i] = float.IsFinite(x) ? (float)(x * g) : 0f;
             }
             _current = g;
             _rampLeft = left;

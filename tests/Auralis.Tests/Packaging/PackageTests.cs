@@ -76,6 +76,7 @@ public class PackageTests
         try
         {
             Assert.True(File.Exists("/usr/bin/auralis"));
+            Assert.True(File.Exists("/usr/lib/vst3/Auralis.vst3/Contents/x86_64-linux/Auralis.so"), "the VST3 bundle is installed for DAWs");
             var doctor = RunClean("/usr/bin/auralis", t.Path, "doctor");
             Assert.True(doctor.ExitCode == 0, doctor.ToString());
             Assert.Contains("/usr/lib/auralis/plugins", doctor.StdOut);
@@ -93,6 +94,7 @@ public class PackageTests
             Assert.True(remove.ExitCode == 0, remove.ToString());
         }
         Assert.False(File.Exists("/usr/bin/auralis"));
+        Assert.False(Directory.Exists("/usr/lib/vst3/Auralis.vst3"));
     }
 
     [Fact]
@@ -104,6 +106,8 @@ public class PackageTests
         var contents = CommandRunner.Run("dpkg-deb", ["-c", Deb]).StdOut;
         Assert.Contains("./usr/lib/auralis/plugins/gain/plugin.json", contents);
         Assert.Contains("./usr/bin/auralis -> ../lib/auralis/auralis", contents);
+        Assert.Contains("./usr/lib/vst3/Auralis.vst3/Contents/x86_64-linux/Auralis.so", contents);
+        Assert.Contains("./usr/lib/vst3/Auralis.vst3/Contents/Resources/moduleinfo.json", contents);
     }
 
     public static TheoryData<string, string, bool> Breakages => new()
@@ -156,10 +160,26 @@ public class PackageTests
         }
     }
 
+    [Theory]
+    [InlineData("Contents/x86_64-linux/Auralis.so")]
+    [InlineData("Contents/Resources/plugins/gain/plugin.json")]
+    public void A_package_with_a_broken_vst3_bundle_fails_verification_naming_the_file(string file)
+    {
+        using var t = new TempDir();
+        var root = Unpack(t, Tarball);
+        File.Delete(Path.Combine(root, "vst3", "Auralis.vst3", file));
+        var broken = t.File($"auralis-{Version}-linux-x64.tar.gz");
+        Assert.Equal(0, CommandRunner.Run("tar", ["-czf", broken, "-C", t.Path, $"auralis-{Version}"]).ExitCode);
+        var verify = CommandRunner.Run("/usr/bin/python3", [Path.Combine(TestPaths.RepoRoot, "host/Packaging/verify_package.py"), TestPaths.RepoRoot, broken]);
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains("FAILED", verify.StdOut);
+        Assert.Contains(file.StartsWith("Contents/x86") ? "Auralis.so" : "org.auralis.gain", verify.StdOut);
+    }
+
     [Fact]
     public void The_good_packages_pass_verification()
     {
-        var verify = CommandRunner.Run("/usr/bin/python3", [Path.Combine(TestPaths.RepoRoot, "host/Packaging/verify_package.py"), TestPaths.RepoRoot, Tarball, Deb]);
+        var verify = CommandRunner.Run("/usr/bin/python3", [Path.Combine(TestPaths.RepoRoot, "host/Packaging/verify_package.py"), TestPaths.RepoRoot, Tarball, Deb, Path.Combine(TestPaths.RepoRoot, "dist", "Auralis.vst3")]);
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains($"ok: {Tarball}", verify.StdOut);
         Assert.Contains($"ok: {Deb}", verify.StdOut);
