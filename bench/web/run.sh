@@ -87,9 +87,10 @@ stop_server
 # Peers, same run: a 15 s chunk rendered before the first sound (our enhancer, and ffmpeg loudnorm), and loudnorm
 # over the whole track.
 sox "$work/music/$track" "$work/first15.wav" trim 0 15
-t15=$( { /usr/bin/time -f '%e' ./auralis process "$work/first15.wav" "$work/first15-out.wav" --chain enhancer > /dev/null 2>/dev/null; } 2>&1 | tail -1)
-t15ff=$( { /usr/bin/time -f '%e' ffmpeg -nostdin -v error -i "$work/first15.wav" -af loudnorm=I=-14:TP=-1 -f wav -y /dev/null; } 2>&1 | tail -1)
-tff=$( { /usr/bin/time -f '%e' ffmpeg -nostdin -v error -i "$work/music/$track" -af loudnorm=I=-14:TP=-1 -f wav -y /dev/null; } 2>&1 | tail -1)
+timed() { /usr/bin/time -f '%e' -o "$work/elapsed" "$@" > /dev/null 2>&1; cat "$work/elapsed"; }
+t15=$(timed ./auralis process "$work/first15.wav" "$work/first15-out.wav" --chain enhancer)
+t15ff=$(timed ffmpeg -nostdin -v error -i "$work/first15.wav" -af loudnorm=I=-14:TP=-1 -f wav -y /dev/null)
+tff=$(timed ffmpeg -nostdin -v error -i "$work/music/$track" -af loudnorm=I=-14:TP=-1 -f wav -y /dev/null)
 
 python3 - "$seconds" "$chunks" "$uncached" "$cached" "$switch" "$original" "$render_ms" "$idle_rss" "$before_rss" "$peak_rss" "$hwm" "$t15" "$t15ff" "$tff" <<'PY'
 import sys

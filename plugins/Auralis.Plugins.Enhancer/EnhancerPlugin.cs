@@ -26,9 +26,10 @@ public sealed class EnhancerPlugin : IAudioPlugin
     internal const double DetectorSeconds = 0.4, AttackSeconds = 0.05, ReleaseSeconds = 0.3;
     internal const double LookaheadSeconds = 0.0025, LimiterReleaseSeconds = 0.08;
 
-    // The limiter aims this far under the ceiling, so meters whose interpolators differ from ours (ffmpeg resamples to
-    // 192 kHz) also read at most the ceiling.
-    internal const double CeilingMarginDb = 0.1;
+    // The limiter aims this far under the ceiling: 4× oversampling reads a peak that falls between its points up to
+    // 0.17 dB low at a quarter of the sample rate (more only for near-Nyquist content, which music barely has), and
+    // meters with other interpolators (ffmpeg resamples to 192 kHz) must also read at most the ceiling.
+    internal const double CeilingMarginDb = 0.25;
 
     private static readonly PluginDescriptor Facts = new(
         id: "org.auralis.enhancer",
@@ -163,6 +164,10 @@ public sealed class EnhancerPlugin : IAudioPlugin
             for (var c = 0; c < channels; c++)
             {
                 double v = context.Input(c)[i];
+                if (!double.IsFinite(v))
+                {
+                    v = 0; // a NaN or infinity would poison every filter and envelope for good: treat it as silence
+                }
                 var filters = _balance[c];
                 for (var b = 0; b < filters.Length; b++)
                 {

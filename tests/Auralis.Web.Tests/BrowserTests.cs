@@ -45,7 +45,7 @@ public sealed class BrowserTests
 
         // Plots and the radar (original vs enhanced) drawn; the screenshot is kept.
         await page.WaitForFunctionAsync("() => window.auralis.page.radar === 'original+enhanced'", null, new() { Timeout = 60000 });
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.TestArtifacts, "web-player-enhanced.png"), FullPage = true });
+        await Screenshot(page, "web-player-enhanced.png");
 
         // The enhanced audio the page received: consecutive chunks from the switch on, labelled enhanced, at the target.
         var enhanced = await Received(responses, "enhanced");
@@ -91,7 +91,7 @@ public sealed class BrowserTests
         await page.WaitForFunctionAsync($"() => window.auralis.player.position() > {at + 0.5:0.###}", null, new() { Timeout = 20000 });
         await Expect(page.Locator("#health-summary")).ToContainTextAsync("problem");
         await Expect(page.Locator("#health")).ToContainTextAsync("org.auralis.enhancer");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.TestArtifacts, "web-player-missing-enhancer.png"), FullPage = true });
+        await Screenshot(page, "web-player-missing-enhancer.png");
 
         // Every enhanced request failed with the plugin's error; not one byte of audio was sent as enhanced.
         var asked = responses.Where(r => r.Url.Contains("/chunks/enhanced/", StringComparison.Ordinal)).ToList();
@@ -107,6 +107,13 @@ public sealed class BrowserTests
         using var direct = await app.Http.GetAsync($"/api/tracks/{await app.TrackIdAsync(TestLibrary.Steady)}/chunks/enhanced/0");
         Assert.Equal(503, (int)direct.StatusCode);
         Assert.Equal("application/json; charset=utf-8", direct.Content.Headers.ContentType?.ToString());
+    }
+
+    // Paused first: with audio playing and the canvases redrawing, this Chromium's screenshot intermittently never returns.
+    private static async Task Screenshot(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.auralis.player.pause()");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.TestArtifacts, name), Timeout = 30000 });
     }
 
     private static ConcurrentQueue<IResponse> Watch(IPage page)

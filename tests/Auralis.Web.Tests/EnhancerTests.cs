@@ -154,7 +154,8 @@ public sealed class EnhancerTests
         Assert.True(r.ExitCode == 0, r.ToString());
         var (_, outputPeak) = TestLibrary.MeasureWithFfmpeg(t.File("out.wav"));
         Assert.True(outputPeak <= -1.0, $"true peak {outputPeak} dBTP is over the −1 dBTP ceiling");
-        Assert.True(TestAudio.Read(t.File("out.wav"))[0].Skip(Rate).Max() < 0.98f * 0.707f * 0.9f, "the samples themselves were limited");
+        // The samples were 3 dB under the ceiling already; only the true peak made the limiter turn them down.
+        Assert.True(TestAudio.Read(t.File("out.wav"))[0].Skip(Rate).Max() < 0.98f * 0.7071f * 0.95f, "the samples themselves were limited");
     }
 
     [Fact]

@@ -88,4 +88,22 @@ public sealed class SeamTests
             Assert.Equal(expected[c][..layout.ChunkFrames], first.Channels[c]);
         }
     }
+
+    [Fact]
+    public void A_plugin_that_fails_while_rendering_a_chunk_fails_the_chunk_instead_of_passing_audio_through()
+    {
+        using var t = new TempDir();
+        var input = TestAudio.Write(t.File("in.wav"), TestAudio.StereoMix(44100 * 6, 44100), 44100);
+        var app = PluginCatalog.Scan(TestPaths.PluginsDir);
+        var fixtures = PluginCatalog.Scan(TestPaths.TestPluginsDir);
+        LoadedPlugin Resolve(string id) => id.Contains("tests", StringComparison.Ordinal) || id == "faulty" ? fixtures.Resolve(id) : app.Resolve(id);
+        var graph = Auralis.Engine.Graph.ChainSpec.ToGraph("enhancer,faulty", Resolve);
+        graph.FindNode("faulty")!.Parameters["fail_after_s"] = 1;
+        var layout = ChunkLayout.For(44100 * 6, 44100, 2.0, 3.0);
+
+        // The engine bypasses the failed plugin and would carry on with its input; the chunk is refused instead.
+        var e = Assert.Throws<PluginFailedException>(() => ChunkRenderer.RenderProcessed(input, layout, 1, graph, Resolve));
+        Assert.Contains("plugin 'org.auralis.tests.faulty' (node 'faulty') failed and is bypassed", e.Message);
+        Assert.Contains("fixture failure", e.Message);
+    }
 }

@@ -102,23 +102,17 @@ public sealed class LibraryDatabase
     }
 
     /// <summary>The track with <paramref name="id"/>, or null.</summary>
-    public Track? Find(long id)
-    {
-        using var c = Connect();
-        using var q = c.CreateCommand();
-        q.CommandText = "SELECT * FROM tracks WHERE id = $id";
-        q.Parameters.AddWithValue("$id", id);
-        using var r = q.ExecuteReader();
-        return r.Read() ? ReadTrack(r) : null;
-    }
+    public Track? Find(long id) => FindOne("id", id);
 
     /// <summary>The track stored for <paramref name="path"/>, or null.</summary>
-    public Track? FindByPath(string path)
+    public Track? FindByPath(string path) => FindOne("path", path);
+
+    private Track? FindOne(string column, object value)
     {
         using var c = Connect();
         using var q = c.CreateCommand();
-        q.CommandText = "SELECT * FROM tracks WHERE path = $path";
-        q.Parameters.AddWithValue("$path", path);
+        q.CommandText = $"SELECT * FROM tracks WHERE {column} = $value";
+        q.Parameters.AddWithValue("$value", value);
         using var r = q.ExecuteReader();
         return r.Read() ? ReadTrack(r) : null;
     }

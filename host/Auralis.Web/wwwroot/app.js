@@ -160,7 +160,7 @@ class Player {
     const bus = this.ctx.createGain();
     bus.gain.value = gain;
     bus.connect(this.ctx.destination);
-    return { id: ++this.sessions, variant, bus, requested: new Set(), sources: [], live: gain > 0 };
+    return { id: ++this.sessions, variant, bus, requested: new Set(), sources: [], spans: [], live: gain > 0 };
   }
 
   stopAll() {
@@ -190,7 +190,10 @@ class Player {
       this.hooks.state();
       return;
     }
-    if (this.stream) this.pump(this.stream);
+    if (this.stream) {
+      this.pump(this.stream);
+      this.takeOver(this.stream);
+    }
     if (this.leaving) this.pump(this.leaving);
   }
 
@@ -250,6 +253,14 @@ class Player {
     } else {
       return;
     }
+    s.spans.push([Math.max(when, now), when + buffer.duration]);
+    this.takeOver(s);
+  }
+
+  // A stream being switched to takes over once it has audio at the play head; until then the old one plays on.
+  takeOver(s) {
+    const now = this.ctx.currentTime + 0.02;
+    if (!s.spans.some(([from, to]) => from <= now && now < to)) return;
     if (!s.live) this.crossfade(s, now);
     else if (this.playingVariant !== s.variant) this.becomes(s.variant);
   }

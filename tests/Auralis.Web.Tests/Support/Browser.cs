@@ -41,9 +41,10 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser);
     }
 
-    /// <summary>A new page at 1400×1000.</summary>
+    /// <summary>A new page at 1400×1600: tall enough that a plain screenshot shows the whole page (full-page screenshots,
+    /// which resize the view, intermittently never return with this Chromium).</summary>
     public async Task<IPage> NewPageAsync() =>
-        await Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        await Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1600 } });
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

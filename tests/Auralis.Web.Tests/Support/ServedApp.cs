@@ -48,15 +48,24 @@ public sealed partial class ServedApp : IAsyncDisposable
     }
 
     /// <summary>Starts the server on <paramref name="libraries"/>; waits until it listens.</summary>
+    /// <param name="launcher">A program and its arguments that run the server (e.g. in a private mount namespace).</param>
     public static async Task<ServedApp> StartAsync(IEnumerable<string> libraries, string dataDirectory, string? pluginsDirectory = null,
-        IDictionary<string, string?>? environment = null, IEnumerable<string>? extraArguments = null)
+        IDictionary<string, string?>? environment = null, IEnumerable<string>? extraArguments = null, IReadOnlyList<string>? launcher = null)
     {
-        var psi = new ProcessStartInfo(TestPaths.AuralisExe)
+        var psi = new ProcessStartInfo(launcher?[0] ?? TestPaths.AuralisExe)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher is not null)
+        {
+            foreach (var a in launcher.Skip(1))
+            {
+                psi.ArgumentList.Add(a);
+            }
+            psi.ArgumentList.Add(TestPaths.AuralisExe);
+        }
         psi.ArgumentList.Add("serve");
         foreach (var l in libraries)
         {
