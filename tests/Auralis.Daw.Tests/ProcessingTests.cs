@@ -30,14 +30,16 @@ public sealed class ProcessingTests(ArdourRig rig)
         var plugin = BuiltIn(pluginId);
         var d = plugin.Descriptor;
         var input = DawAudio.GoldenInput(rig.Workspace);
-        var run = Ran(rig.Run(new ArdourJob("builtin-" + plugin.Id.Replace('.', '-'), input) { Plugin = d.Name, Describe = true }));
 
         // An analyzer passes the track's audio through; a processor is compared on its first output (a DAW track
-        // carries the main bus; further ports are aux buses).
+        // carries the main bus; further ports are aux buses). `auralis process` writes the plugin's tail after the
+        // input, so Ardour's export runs that much longer too.
         var (expected, ours) = d.Kind == PluginKind.Analyzer
             ? (input, 0)
             : DawAudio.Expected(input, Path.Combine(rig.Workspace, $"expected-{plugin.Id}.wav"), TestPaths.PluginsDir,
                 "--chain", d.Layouts[0].Outputs.Count > 1 ? $"{plugin.Id}.{d.Layouts[0].Outputs[0].Name}" : plugin.Id);
+        var tail = TestAudio.Read(expected)[0].Length - TestAudio.Read(input)[0].Length;
+        var run = Ran(rig.Run(new ArdourJob("builtin-" + plugin.Id.Replace('.', '-'), input) { Plugin = d.Name, Describe = true, Tail = tail }));
         AssertEqualsAtArdoursLatency(run, expected, ours, d.Name);
 
         // Every parameter and frame result is there, by label, in the right direction.

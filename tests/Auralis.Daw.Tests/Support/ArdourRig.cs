@@ -17,6 +17,8 @@ public sealed record ArdourJob(string Name, string Input)
     public bool Save { get; init; }
     public string? Reopen { get; init; }
     public int? Latency { get; init; }
+    /// <summary>Frames the plugin keeps sounding after the input ends (exported after the input, like `auralis process` writes them).</summary>
+    public int Tail { get; init; }
     public bool Describe { get; init; }
     public int Rate { get; init; } = 44100;
 
@@ -33,6 +35,7 @@ public sealed record ArdourJob(string Name, string Input)
         if (Save) fields.Add("save = true");
         if (Reopen is not null) fields.Add($"reopen = {Quote(Reopen)}");
         if (Latency is { } latency) fields.Add($"latency = {latency}");
+        if (Tail > 0) fields.Add($"tail = {Tail}");
         if (Describe) fields.Add("describe = true");
         return "return { " + string.Join(", ", fields) + " }\n";
     }
