@@ -14,15 +14,20 @@ public sealed class BrowserTests
     private const float TargetLufs = -14f;
 
     [Fact]
-    public async Task Click_a_track_toggle_enhanced_and_the_received_audio_is_enhanced_at_the_target_loudness()
+    public Task Click_a_track_toggle_enhanced_and_the_received_audio_is_enhanced_at_the_target_loudness() =>
+        Bounded(EnhancedPlayback);
+
+    private static async Task EnhancedPlayback(Steps step)
     {
         using var t = new TempDir();
         var library = TestLibrary.Create(t.File("music"));
         await using var app = await ServedApp.StartAsync([library], t.File("data"));
+        step.Is("launching Chromium");
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync();
         var responses = Watch(page);
 
+        step.Is("opening the page");
         await page.GotoAsync(app.Address.ToString());
         await Expect(page.Locator("#tracks tbody tr")).ToHaveCountAsync(3);
         await Expect(page.Locator("#scan-text")).ToContainTextAsync("3 tracks");
@@ -33,6 +38,7 @@ public sealed class BrowserTests
         Assert.Equal("original", await page.EvaluateAsync<string>("() => document.body.dataset.playing"));
 
         // Toggle Enhanced: the enhanced stream takes over at the play head, and playback goes on.
+        step.Is("toggling Enhanced on");
         await page.Locator("#enhanced").CheckAsync();
         await page.WaitForFunctionAsync("() => document.body.dataset.playing === 'enhanced' || !document.getElementById('banner').hidden",
             null, new() { Timeout = 60000 });
@@ -44,10 +50,13 @@ public sealed class BrowserTests
         await Expect(page.Locator("#messages")).ToContainTextAsync("chunk ");
 
         // Plots and the radar (original vs enhanced) drawn; the screenshot is kept.
+        step.Is("waiting for the radar");
         await page.WaitForFunctionAsync("() => window.auralis.page.radar === 'original+enhanced'", null, new() { Timeout = 60000 });
+        step.Is("taking the screenshot");
         await Screenshot(page, "web-player-enhanced.png");
 
         // The enhanced audio the page received: consecutive chunks from the switch on, labelled enhanced, at the target.
+        step.Is("reading the received enhanced chunks");
         var enhanced = await Received(responses, "enhanced");
         Assert.True(enhanced.Count >= 3, $"the page received {enhanced.Count} enhanced chunks");
         Assert.All(enhanced, r => Assert.Equal(200, r.Status));
@@ -55,14 +64,19 @@ public sealed class BrowserTests
         var first = enhanced.Min(r => r.Index);
         Assert.Equal(Enumerable.Range(first, enhanced.Count), enhanced.Select(r => r.Index).Order());
         var enhancedLufs = Loudness(t, "received-enhanced.wav", enhanced);
+        step.Is("reading the received original chunks");
         var original = await Received(responses, "original");
         var originalLufs = Loudness(t, "received-original.wav", original);
         Assert.InRange(enhancedLufs, TargetLufs - 1, TargetLufs + 1);
         Assert.True(originalLufs < TargetLufs - 10, $"the original is at {originalLufs} LUFS; the test needs a quiet track");
+        step.Is("closing the browser and the server");
     }
 
     [Fact]
-    public async Task Without_the_enhancer_the_page_names_the_error_and_nothing_is_streamed_as_enhanced()
+    public Task Without_the_enhancer_the_page_names_the_error_and_nothing_is_streamed_as_enhanced() =>
+        Bounded(MissingEnhancer);
+
+    private static async Task MissingEnhancer(Steps step)
     {
         using var t = new TempDir();
         var library = TestLibrary.Create(t.File("music"));
@@ -70,16 +84,20 @@ public sealed class BrowserTests
         Directory.Delete(Path.Combine(plugins, "enhancer"), recursive: true);
         await using var app = await ServedApp.StartAsync([library], t.File("data"), pluginsDirectory: plugins);
         Assert.Contains("org.auralis.enhancer: required by this installation but not installed", app.Output);
+        step.Is("launching Chromium");
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync();
         var responses = Watch(page);
 
+        step.Is("opening the page");
         await page.GotoAsync(app.Address.ToString());
         await page.Locator("#tracks tbody tr", new() { HasText = TestLibrary.SteadyTags.Title }).ClickAsync();
         await page.WaitForFunctionAsync("() => window.auralis.player.position() > 0.3", null, new() { Timeout = 20000 });
+        step.Is("clicking Enhanced");
         await page.Locator("#enhanced").ClickAsync(); // not CheckAsync: the refusal may untick it before Playwright looks
 
         // The named error, on the page; the toggle falls back and the label says what is really playing.
+        step.Is("waiting for the error banner");
         var banner = page.Locator("#banner");
         await Expect(banner).ToBeVisibleAsync(new() { Timeout = 20000 });
         await Expect(banner).ToContainTextAsync("Enhanced audio is unavailable: plugin-unavailable: plugin 'org.auralis.enhancer'");
@@ -91,22 +109,68 @@ public sealed class BrowserTests
         await page.WaitForFunctionAsync($"() => window.auralis.player.position() > {at + 0.5:0.###}", null, new() { Timeout = 20000 });
         await Expect(page.Locator("#health-summary")).ToContainTextAsync("problem");
         await Expect(page.Locator("#health")).ToContainTextAsync("org.auralis.enhancer");
+        step.Is("taking the screenshot");
         await Screenshot(page, "web-player-missing-enhancer.png");
 
         // Every enhanced request failed with the plugin's error; not one byte of audio was sent as enhanced.
+        step.Is("reading the refused chunk responses");
         var asked = responses.Where(r => r.Url.Contains("/chunks/enhanced/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(asked);
         foreach (var r in asked)
         {
             Assert.Equal(503, r.Status);
-            var error = JsonDocument.Parse(await r.TextAsync()).RootElement;
+            Assert.StartsWith("application/json", r.Headers["content-type"], StringComparison.Ordinal);
+        }
+        // The bodies: the page stops reading a refused chunk once it has the error, and Playwright waits forever for a
+        // body the page abandoned, so each is read with a bound; at least one must have arrived, naming the plugin.
+        var bodies = 0;
+        foreach (var r in asked)
+        {
+            string text;
+            try
+            {
+                text = await r.TextAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+                continue;
+            }
+            var error = JsonDocument.Parse(text).RootElement;
             Assert.Equal("plugin-unavailable", error.GetProperty("error").GetString());
             Assert.Equal("org.auralis.enhancer", error.GetProperty("plugin").GetString());
             Assert.Contains("Fix:", error.GetProperty("message").GetString());
+            bodies++;
         }
+        Assert.True(bodies > 0, $"none of the {asked.Count} refused responses' bodies could be read in the page");
         using var direct = await app.Http.GetAsync($"/api/tracks/{await app.TrackIdAsync(TestLibrary.Steady)}/chunks/enhanced/0");
         Assert.Equal(503, (int)direct.StatusCode);
         Assert.Equal("application/json; charset=utf-8", direct.Content.Headers.ContentType?.ToString());
+        step.Is("closing the browser and the server");
+    }
+
+    /// <summary>What a browser test is doing now, so that a test stuck in the browser says where.</summary>
+    private sealed class Steps
+    {
+        public volatile string Current = "starting";
+
+        public void Is(string what) => Current = what;
+    }
+
+    // Every await on the browser has its own timeout, but a stuck Chromium can still leave one that never completes
+    // (seen: a screenshot); the whole test is bounded so it fails, naming the step, instead of hanging the run.
+    private static async Task Bounded(Func<Steps, Task> test)
+    {
+        var step = new Steps();
+        var run = test(step);
+        try
+        {
+            await run.WaitAsync(TimeSpan.FromMinutes(4));
+        }
+        catch (TimeoutException)
+        {
+            Browser.KillAll();
+            throw new TimeoutException($"the browser test did not finish in 4 minutes; it was at: {step.Current}");
+        }
     }
 
     // Paused first: with audio playing and the canvases redrawing, this Chromium's screenshot intermittently never returns.

@@ -46,10 +46,69 @@ public sealed class Browser : IAsyncDisposable
     public async Task<IPage> NewPageAsync() =>
         await Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1600 } });
 
-    /// <inheritdoc />
+    /// <summary>Closes the browser; one that does not close within 30 s is killed with the Playwright driver.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Instance.DisposeAsync();
+        try
+        {
+            await Instance.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            KillAll();
+        }
         _playwright.Dispose();
+    }
+
+    /// <summary>
+    /// Kills every Playwright driver and Chromium process this test process started (its descendants named node or
+    /// chromium): the way out when the browser stops answering.
+    /// </summary>
+    public static void KillAll()
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    parents[pid] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        bool Descends(int pid)
+        {
+            for (var p = pid; parents.TryGetValue(p, out var parent) && p > 1; p = parent)
+            {
+                if (parent == Environment.ProcessId)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        foreach (var pid in parents.Keys.Where(Descends))
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                if (process.ProcessName is "node" or "chromium" || process.ProcessName.StartsWith("chrom", StringComparison.Ordinal))
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // already gone
+            }
+        }
     }
 }
