@@ -8,7 +8,7 @@ OGG (their decoding is not counted; Auralis decodes the OGG itself), so the comp
 
 usage: bench/analysis/bench.py [--runs 3] [--tracks N]     → artifacts/bench/analysis.md (and stdout)
 """
-import argparse, glob, json, os, resource, subprocess, sys, tempfile, time
+import argparse, glob, json, os, subprocess, sys, tempfile, time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MUSIC = "/usr/share/games/wesnoth/1.16/data/core/music"
@@ -27,16 +27,18 @@ def auralis_exe():
 
 
 def measure(cmd, runs):
+    """Best wall time of `runs` runs and the largest peak RSS (MiB) of the measured process itself."""
     best, rss = float("inf"), 0
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
-        r = subprocess.run(["taskset", "-c", "0"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+        p = subprocess.Popen(["taskset", "-c", "0"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+        err = p.stderr.read()
+        _, status, usage = os.wait4(p.pid, 0)
         elapsed = time.perf_counter() - start
-        if r.returncode != 0:
-            sys.exit(f"bench: {' '.join(cmd)} failed: {r.stderr.decode()[-500:]}")
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"bench: {' '.join(cmd)} failed: {err.decode()[-500:]}")
         best = min(best, elapsed)
-        rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+        rss = max(rss, usage.ru_maxrss)
     return best, rss / 1024
 
 
@@ -78,7 +80,8 @@ def main():
             ("chroma", "auralis analyze --plugins chroma", [exe, "analyze", src, "--plugins", "chroma", "--json", os.path.join(tmp, "a.json")]),
             ("chroma", "essentia.js HPCP", ["node", oracle, "hpcp", mono]),
             ("loudness", "auralis analyze --plugins loudness", [exe, "analyze", src, "--plugins", "loudness", "--json", os.path.join(tmp, "a.json")]),
-            ("loudness", "ffmpeg ebur128", ["ffmpeg", "-nostats", "-i", src, "-af", "ebur128", "-f", "null", "-"]),
+            ("loudness", "ffmpeg ebur128=peak=true (same measures: integrated, range, true peak)", ["ffmpeg", "-nostats", "-i", src, "-af", "ebur128=peak=true", "-f", "null", "-"]),
+            ("loudness", "ffmpeg ebur128 (no true peak)", ["ffmpeg", "-nostats", "-i", src, "-af", "ebur128", "-f", "null", "-"]),
             ("separator", "auralis process --chain separator.harmonic", [exe, "process", src, out, "--chain", "separator.harmonic"]),
             ("separator", "scipy median-filter HPSS", ["/usr/bin/python3", os.path.join(ROOT, "bench", "analysis", "hpss_scipy.py"), wav, out]),
             ("all five", "auralis process --graph (separator + 4 analyzers)", [exe, "process", src, out, "--graph", graph]),

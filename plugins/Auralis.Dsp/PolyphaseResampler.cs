@@ -11,6 +11,7 @@ public sealed class PolyphaseResampler
     private readonly int _down;
     private readonly int _tapsPerPhase;
     private readonly float[][] _phases; // phase p: h[p + k·up]·up, reversed for a dot product with the history
+    private readonly float[]? _byTap;   // 4× oversampling: tap k's four phases side by side, so one 4-lane step per tap
     private readonly float[] _history;  // the last tapsPerPhase inputs, twice (so a window is always contiguous)
     private int _at;
     private int _phase; // phase of the next output, in units of 1/up input samples
@@ -49,6 +50,17 @@ public sealed class PolyphaseResampler
                 _phases[p][tapsPerPhase - 1 - k] = (float)h[p + k * up];
             }
         }
+        if (up == 4 && down == 1)
+        {
+            _byTap = new float[tapsPerPhase * 4];
+            for (var k = 0; k < tapsPerPhase; k++)
+            {
+                for (var p = 0; p < 4; p++)
+                {
+                    _byTap[k * 4 + p] = _phases[p][k];
+                }
+            }
+        }
         _history = new float[2 * tapsPerPhase];
         DelayInInputSamples = centre / up;
     }
@@ -62,6 +74,10 @@ public sealed class PolyphaseResampler
     /// <summary>Resamples <paramref name="input"/>; returns how many samples were written to <paramref name="output"/>.</summary>
     public int Process(ReadOnlySpan<float> input, Span<float> output)
     {
+        if (_byTap is not null)
+        {
+            return Oversample4(input, output);
+        }
         var written = 0;
         var taps = _tapsPerPhase;
         foreach (var x in input)
@@ -80,6 +96,38 @@ public sealed class PolyphaseResampler
                 _phase += _down;
             }
             _phase -= _up;
+        }
+        return written;
+    }
+
+    // up 4, down 1 (true peak): each input makes four outputs, all four phases at once, one multiply-add per tap.
+    // Four dot products of a dozen taps were the loudness meter's largest cost.
+    private int Oversample4(ReadOnlySpan<float> input, Span<float> output)
+    {
+        var taps = _tapsPerPhase;
+        if (output.Length < input.Length * 4)
+        {
+            throw new ArgumentException($"output needs {input.Length * 4} samples", nameof(output));
+        }
+        ref var coefficients = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_byTap!);
+        var written = 0;
+        foreach (var x in input)
+        {
+            _history[_at] = x;
+            _history[_at + taps] = x;
+            if (++_at == taps)
+            {
+                _at = 0;
+            }
+            ref var window = ref _history[_at];
+            var sum = System.Runtime.Intrinsics.Vector128<float>.Zero;
+            for (var k = 0; k < taps; k++)
+            {
+                sum += System.Runtime.Intrinsics.Vector128.Create(System.Runtime.CompilerServices.Unsafe.Add(ref window, k))
+                    * System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref coefficients, (nuint)(k * 4));
+            }
+            System.Runtime.Intrinsics.Vector128.CopyTo(sum, output[written..]);
+            written += 4;
         }
         return written;
     }

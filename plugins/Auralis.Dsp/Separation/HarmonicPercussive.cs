@@ -49,7 +49,7 @@ public sealed class HarmonicPercussive
     private readonly float[] _magnitude = new float[Bins];
     private readonly float[] _harmonic = new float[Bins];
     private readonly float[] _percussive = new float[Bins];
-    private readonly float[] _medianScratch = new float[PercussiveKernel];
+    private readonly float[] _medianScratch = new float[MedianFilter.ScratchLength(PercussiveKernel)];
     private readonly float[] _maskRe = new float[Bins], _maskIm = new float[Bins];
     private readonly float[] _frameH = new float[FftSize], _frameP = new float[FftSize];
     private readonly float[] _completedH = new float[Hop], _completedP = new float[Hop];
@@ -266,10 +266,15 @@ public sealed class HarmonicPercussive
 
         public void Write(ReadOnlySpan<float> samples)
         {
-            foreach (var s in samples)
+            if (_count + samples.Length > _data.Length)
             {
-                Push(s);
+                throw new InvalidOperationException("separator output overflow");
             }
+            var start = (_read + _count) % _data.Length;
+            var first = Math.Min(samples.Length, _data.Length - start);
+            samples[..first].CopyTo(_data.AsSpan(start));
+            samples[first..].CopyTo(_data);
+            _count += samples.Length;
         }
 
         public void Read(Span<float> destination)

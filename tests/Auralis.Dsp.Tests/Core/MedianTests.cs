@@ -42,7 +42,7 @@ public class MedianTests
         {
             var x = Enumerable.Range(0, length).Select(_ => (float)rng.NextDouble()).ToArray();
             var y = new float[length];
-            MedianFilter.Apply(x, 31, y, new float[31]);
+            MedianFilter.Apply(x, 31, y, new float[MedianFilter.ScratchLength(31)]);
             for (var i = 0; i < length; i++)
             {
                 var window = Enumerable.Range(i - 15, 31).Select(j => x[Reflect(j, length)]).Order().ToArray();
