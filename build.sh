@@ -204,8 +204,9 @@ run_tests() {
     --logger "console;verbosity=normal" --logger "trx" --results-directory artifacts/test-results "$@"
 }
 
-# Benchmarks only: real recordings and the scipy peer of the separator benchmark.
-BENCH_APT_PACKAGES=(wesnoth-1.16-music python3-scipy libfftw3-single3)
+# Benchmarks only: real recordings, the scipy peer of the separator benchmark, FFTW for the FFT comparison, and the
+# native LV2 and VST3 peers of the VST3 bridge benchmark.
+BENCH_APT_PACKAGES=(wesnoth-1.16-music python3-scipy libfftw3-single3 lv2-examples zam-plugins)
 
 bench() {
   local missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/vst3/run.sh [SECONDS] — CPU per block of Auralis inside Ardour 7 (headless), against peers measured in the
 # same run, and the VST3 bridge's own cost per process call. Needs a build (./build.sh build) and the Debian packages
-# ardour and lv2-examples (the native LV2 "Simple Amplifier", the peer: Debian 12 ships no VST3 plugin at all).
+# ardour, lv2-examples (the native LV2 "Simple Amplifier", a gain like Auralis Gain: the like-for-like peer) and
+# zam-plugins (ZamAutoSat, a native VST3 of light per-sample work: the same format without a bridge).
 # Writes artifacts/bench/vst3.md. A benchmark, not a test: figures depend on the machine and its load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,12 +12,14 @@ RUNS=${RUNS:-5}
 BUNDLE_BUILT=$ROOT/artifacts/vst3/Auralis.vst3
 [ -d "$BUNDLE_BUILT" ] || { echo "bench/vst3: error: $BUNDLE_BUILT is missing; run ./build.sh build" >&2; exit 1; }
 [ -d /usr/lib/lv2/eg-amp.lv2 ] || { echo "bench/vst3: error: the peer plugin is missing; install it: sudo apt-get install lv2-examples" >&2; exit 1; }
+[ -d /usr/lib/vst3/ZamAutoSat.vst3 ] || { echo "bench/vst3: error: the native VST3 peer is missing; install it: sudo apt-get install zam-plugins" >&2; exit 1; }
 command -v ardour7-lua >/dev/null || { echo "bench/vst3: error: ardour7-lua is missing; run ./build.sh setup" >&2; exit 1; }
 
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/vst3" "$W/home" "$W/sessions" "$W/out" "$ROOT/artifacts/bench"
 cp -r "$BUNDLE_BUILT" "$W/vst3/"
+cp -r /usr/lib/vst3/ZamAutoSat.vst3 "$W/vst3/"
 cp -r "$ROOT/tests/daw/cfg" "$W/cfg"
 # Ardour's scanner dates its cache in whole seconds: a bundle changed within the same second reads as stale.
 find "$W/vst3" -exec touch -h -d "@$(($(date +%s) - 5))" {} +
@@ -24,6 +27,7 @@ export HOME=$W/home XDG_CONFIG_HOME=$W/cfg XDG_CACHE_HOME=$W/cache XDG_DATA_HOME
 export VST3_PATH=$W/vst3 LV2_PATH=/usr/lib/lv2 AURALIS_VST3_LOG=$W/vst3.log
 unset AURALIS_PLUGINS AURALIS_VST3_DIAGNOSTICS
 LD_LIBRARY_PATH=/usr/lib/ardour7 /usr/lib/ardour7/ardour-vst3-scanner -f "$W/vst3/Auralis.vst3" >/dev/null 2>&1
+LD_LIBRARY_PATH=/usr/lib/ardour7 /usr/lib/ardour7/ardour-vst3-scanner -f "$W/vst3/ZamAutoSat.vst3" >/dev/null 2>&1
 
 sox -n -r 48000 -c 2 -b 32 -e float "$W/noise.wav" synth "$SECONDS_OF_AUDIO" whitenoise vol 0.3
 # A chain holding the same gain, saved as the preset Ardour loads by label.
@@ -57,10 +61,12 @@ echo "bench/vst3: Ardour, $SECONDS_OF_AUDIO s of stereo noise at 48 kHz, 4096-fr
 for i in $(seq "$RUNS"); do
   # Interleaved, so that a change in the machine's load hits every plugin alike.
   run_ardour amp 'plugin = "Simple Amplifier", type = "LV2", params = { Gain = -6 }' "$i"
+  run_ardour zam 'plugin = "ZamAutoSat", type = "VST3"' "$i"
   run_ardour gain 'plugin = "Auralis Gain", params = { Gain = -6 }' "$i"
   run_ardour chain 'plugin = "Auralis Chain", preset = "gain"' "$i"
 done
 NATIVE_AMP=$(median amp)
+NATIVE_VST3=$(median zam)
 AURALIS_GAIN=$(median gain)
 AURALIS_CHAIN=$(median chain)
 
@@ -80,6 +86,7 @@ REPORT=$ROOT/artifacts/bench/vst3.md
   echo "| plugin | format | µs per block | ratio to the native peer |"
   echo "|---|---|---|---|"
   printf '| Simple Amplifier (lv2-examples, native C, the peer) | LV2 | %s | 1.00 |\n' "$NATIVE_AMP"
+  printf '| ZamAutoSat (zam-plugins, native C++, light per-sample work) | VST3 | %s | %s |\n' "$NATIVE_VST3" "$(ratio "$NATIVE_VST3" "$NATIVE_AMP")"
   printf '| Auralis Gain | VST3 (bridge) | %s | %s |\n' "$AURALIS_GAIN" "$(ratio "$AURALIS_GAIN" "$NATIVE_AMP")"
   printf '| Auralis Chain holding Auralis Gain | VST3 (bridge + engine) | %s | %s |\n' "$AURALIS_CHAIN" "$(ratio "$AURALIS_CHAIN" "$NATIVE_AMP")"
   echo
