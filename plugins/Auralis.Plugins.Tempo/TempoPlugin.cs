@@ -82,15 +82,11 @@ public sealed class TempoPlugin : IAudioPlugin
 
     private sealed class Frames : IFrameConsumer
     {
-        private const double RunningWindowSeconds = 12, RunningMinimumSeconds = 4;
         private readonly float[] _values = new float[2];
         private OnsetStrength? _onset;
         private float[] _history = [];   // onset strength per frame; a ring when the stream outgrows it
-        private float[] _window = [];    // the running estimate's last 12 s, oldest first
-        private double[] _scratch = [];
+        private RunningTempo? _running;  // over the last 12 s, refreshed every second
         private long _count;
-        private int _refreshEvery;
-        private float _running;
 
         public IResultSink Sink { get; set; } = null!;
 
@@ -106,16 +102,14 @@ public sealed class TempoPlugin : IAudioPlugin
                 ? setup.ExpectedLength / (size / 4) + 4
                 : (long)(600 * FramesPerSecond);
             _history = new float[Math.Min(frames, 1 << 24)];
-            _window = new float[(int)(RunningWindowSeconds * FramesPerSecond)];
-            _scratch = new double[TempoEstimator.ScratchLength(FramesPerSecond)];
-            _refreshEvery = (int)Math.Round(FramesPerSecond);
+            _running = new RunningTempo(FramesPerSecond);
         }
 
         public void Reset()
         {
             _onset!.Reset();
             _count = 0;
-            _running = 0;
+            _running!.Reset();
         }
 
         public void OnFrame(ReadOnlySpan<float> frame, long centre)
@@ -123,17 +117,9 @@ public sealed class TempoPlugin : IAudioPlugin
             var strength = _onset!.Next(frame);
             _history[_count % _history.Length] = strength;
             _count++;
-            if (_count % _refreshEvery == 0 && _count >= RunningMinimumSeconds * FramesPerSecond)
-            {
-                var n = (int)Math.Min(_count, Math.Min(_window.Length, _history.Length));
-                for (var i = 0; i < n; i++)
-                {
-                    _window[i] = _history[(_count - n + i) % _history.Length];
-                }
-                _running = (float)TempoEstimator.Estimate(_window.AsSpan(0, n), FramesPerSecond, _scratch).Bpm;
-            }
+            _running!.Push(strength);
             _values[0] = strength;
-            _values[1] = _running;
+            _values[1] = (float)_running.Current.Bpm;
             Sink.WriteFrame(centre, _values);
         }
 

@@ -50,8 +50,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
     private readonly float[] _magnitude;
     private readonly double[] _bandEnergy = new double[7];
     private readonly float[] _envelope;              // onset strength ring (whole stream offline; last 10 min live)
-    private readonly float[] _tempoWindow;
-    private readonly double[] _tempoScratch;
+    private readonly RunningTempo _runningTempo;
     private readonly int[] _shortTermHistogram = new int[1000]; // 0.1 LU bins from −90 LUFS
     private readonly double[] _vector = new double[25];
 
@@ -100,8 +99,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         var fps = FramesPerSecond;
         var capacity = expectedLength > 0 ? expectedLength / _hop + 4 : (long)(600 * fps);
         _envelope = new float[Math.Min(capacity, 1 << 24)];
-        _tempoWindow = new float[(int)(RunningTempoSeconds * fps)];
-        _tempoScratch = new double[TempoEstimator.ScratchLength(fps)];
+        _runningTempo = new RunningTempo(fps, RunningTempoSeconds);
     }
 
     /// <summary>2048 samples up to 50 kHz, doubling per octave of sample rate above.</summary>
@@ -165,6 +163,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
     {
         var strength = _onset.Next(frame);
         _envelope[_frames % _envelope.Length] = strength;
+        _runningTempo.Push(strength);
         var power = _onset.Power;
         _frames++;
         CountOnset();
@@ -240,7 +239,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         var rms = _samples > 0 ? Math.Sqrt(_sumMid2 / _samples) : 0;
         v[8] = rms > 0 && _loudness.SamplePeak > 0 ? 20 * Math.Log10(_loudness.SamplePeak / rms) : 0;
         v[9] = _bandEnergy[1] > 0 && _bandEnergy[3] > 0 ? 10 * Math.Log10(_bandEnergy[1] / _bandEnergy[3]) : 0;
-        var t = tempo ?? RunningTempo();
+        var t = tempo ?? _runningTempo.Current;
         v[10] = t.Bpm;
         v[11] = t.Confidence;
         var seconds = _samples / _sampleRate;
@@ -315,6 +314,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         _frames = _silentFrames = _voicedPairs = _stablePairs = _spectralFrames = _onsets = _samples = _seconds = 0;
         _centroidSum = _rolloffSum = _flatnessSum = _chromaEnergySum = 0;
         _lastVoicedHz = 0;
+        _runningTempo.Reset();
         _sumL2 = _sumR2 = _sumLR = _sumMid2 = _sumSide2 = 0;
         _secondPeak = _secondSquares = 0;
         _secondFill = 0;
@@ -416,20 +416,6 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
     }
 
     private float At(long frame) => _envelope[frame % _envelope.Length];
-
-    private TempoEstimate RunningTempo()
-    {
-        var n = (int)Math.Min(_frames, Math.Min(_tempoWindow.Length, _envelope.Length));
-        if (n < 4 * FramesPerSecond)
-        {
-            return default;
-        }
-        for (var i = 0; i < n; i++)
-        {
-            _tempoWindow[i] = At(_frames - n + i);
-        }
-        return TempoEstimator.Estimate(_tempoWindow.AsSpan(0, n), FramesPerSecond, _tempoScratch);
-    }
 
     // EBU Tech 3342 loudness range: short-term values above −70 LUFS and within 20 LU of their mean energy; the spread
     // between their 10th and 95th percentiles.

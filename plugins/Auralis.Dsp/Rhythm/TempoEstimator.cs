@@ -25,20 +25,42 @@ public static class TempoEstimator
     /// <param name="autocorrelation">Scratch of at least <see cref="ScratchLength"/> values.</param>
     public static TempoEstimate Estimate(ReadOnlySpan<float> envelope, double framesPerSecond, Span<double> autocorrelation)
     {
-        var maxLag = Math.Min(envelope.Length - 1, (int)Math.Ceiling(60 * framesPerSecond / MinBpm) * 4 + 8);
-        var minLag = Math.Max(1, (int)Math.Floor(60 * framesPerSecond / MaxBpm));
-        if (maxLag <= minLag + 2)
+        var maxLag = MaxLag(envelope.Length, framesPerSecond);
+        if (maxLag < 0)
         {
             return default;
         }
+        Autocorrelate(envelope, Mean(envelope), autocorrelation, 0, maxLag);
+        return FromAutocorrelation(autocorrelation, maxLag, framesPerSecond);
+    }
+
+    /// <summary>The longest lag <see cref="Estimate"/> looks at for an envelope of <paramref name="length"/> frames; −1
+    /// when the envelope is too short to hold a period.</summary>
+    public static int MaxLag(int length, double framesPerSecond)
+    {
+        var maxLag = Math.Min(length - 1, (int)Math.Ceiling(60 * framesPerSecond / MinBpm) * 4 + 8);
+        var minLag = Math.Max(1, (int)Math.Floor(60 * framesPerSecond / MaxBpm));
+        return maxLag <= minLag + 2 ? -1 : maxLag;
+    }
+
+    /// <summary>The envelope's mean, which <see cref="Autocorrelate"/> removes.</summary>
+    public static double Mean(ReadOnlySpan<float> envelope)
+    {
         double mean = 0;
         foreach (var v in envelope)
         {
             mean += v;
         }
-        mean /= envelope.Length;
-        var acf = autocorrelation[..(maxLag + 1)];
-        for (var lag = 0; lag <= maxLag; lag++)
+        return mean / envelope.Length;
+    }
+
+    /// <summary>
+    /// Lags <paramref name="fromLag"/>…<paramref name="toLag"/> of the unbiased autocorrelation of the mean-removed
+    /// envelope into <paramref name="acf"/>. Lags are independent, so a caller may compute them a few at a time.
+    /// </summary>
+    public static void Autocorrelate(ReadOnlySpan<float> envelope, double mean, Span<double> acf, int fromLag, int toLag)
+    {
+        for (var lag = fromLag; lag <= toLag; lag++)
         {
             double sum = 0;
             for (var i = lag; i < envelope.Length; i++)
@@ -48,6 +70,13 @@ public static class TempoEstimator
             // Unbiased: fewer products at long lags, so scale back to a per-product mean.
             acf[lag] = sum / (envelope.Length - lag);
         }
+    }
+
+    /// <summary>The tempo from lags 0…<paramref name="maxLag"/> of the autocorrelation (see <see cref="Autocorrelate"/>).</summary>
+    public static TempoEstimate FromAutocorrelation(ReadOnlySpan<double> autocorrelation, int maxLag, double framesPerSecond)
+    {
+        var minLag = Math.Max(1, (int)Math.Floor(60 * framesPerSecond / MaxBpm));
+        var acf = autocorrelation[..(maxLag + 1)];
         if (acf[0] <= 1e-12)
         {
             return default;
