@@ -74,6 +74,17 @@ public class CliTests
             Assert.Equal(3, plugins.ExitCode);
             Assert.Contains(expected, plugins.StdOut);
         }
+        else
+        {
+            // A folder that is not there is only missing against what the installation requires: an installation
+            // (a copy of the built app) without its gain plugin.
+            var app = t.CopyTree(TestPaths.AppDir, "app");
+            Directory.Delete(Path.Combine(app, "plugins", "gain"), recursive: true);
+            var plugins = CommandRunner.Run(Path.Combine(app, Path.GetFileName(TestPaths.AuralisExe)), ["plugins"]);
+            Assert.Equal(3, plugins.ExitCode);
+            Assert.Contains("org.auralis.gain", plugins.StdOut);
+            Assert.Contains(expected, plugins.StdOut);
+        }
 
         // A command that needs the plugin refuses, names it, and writes nothing.
         var input = TestAudio.Write(t.File("in.wav"), [TestAudio.Noise(4800, 1)]);

@@ -21,6 +21,7 @@ public static class PluginsCommand
         var catalog = host.Catalog;
         catalog.LoadAll();
         var rows = catalog.Records.Select(r => new PluginRow(r)).ToList();
+        var missing = MissingRequired(catalog);
         if (asJson)
         {
             using var stream = new MemoryStream();
@@ -55,6 +56,12 @@ public static class PluginsCommand
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteStartArray("missing_required");
+                foreach (var id in missing)
+                {
+                    w.WriteStringValue(id);
+                }
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
             host.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
@@ -66,14 +73,42 @@ public static class PluginsCommand
             {
                 host.Out.WriteLine($"  {de}");
             }
-            host.Out.WriteLine($"{"ID",-28} {"NAME",-22} {"VERSION",-8} {"SDK",-6} {"KIND",-9} STATUS");
+            // Columns as wide as their widest entry, so long plugin names keep the table aligned.
+            var idWidth = rows.Select(r => r.Id.Length).Append(2).Max();
+            var nameWidth = rows.Select(r => r.Name.Length).Append(4).Max();
+            host.Out.WriteLine($"{"ID".PadRight(idWidth)} {"NAME".PadRight(nameWidth)} {"VERSION",-8} {"SDK",-6} {"KIND",-9} STATUS");
             foreach (var row in rows)
             {
-                host.Out.WriteLine($"{row.Id,-28} {row.Name,-22} {row.Version,-8} {row.SdkVersion,-6} {row.Kind,-9} {row.Status}");
+                host.Out.WriteLine($"{row.Id.PadRight(idWidth)} {row.Name.PadRight(nameWidth)} {row.Version,-8} {row.SdkVersion,-6} {row.Kind,-9} {row.Status}");
+            }
+            foreach (var id in missing)
+            {
+                host.Out.WriteLine($"{id.PadRight(idWidth)} {"-".PadRight(nameWidth)} {"-",-8} {"-",-6} {"-",-9} missing: required by this installation " +
+                    "but not installed (its folder is missing or its manifest unreadable). Fix: reinstall Auralis to restore the plugin");
             }
         }
-        return catalog.DirectoryError is null && rows.All(r => r.Error is null) ? ExitCodes.Ok : ExitCodes.PluginUnavailable;
+        return catalog.DirectoryError is null && rows.All(r => r.Error is null) && missing.Count == 0 ? ExitCodes.Ok : ExitCodes.PluginUnavailable;
     });
+
+    // The plugins auralis.config.json requires that the installation's own plugins directory lacks. Another directory
+    // (--plugins-dir, AURALIS_PLUGINS: a user's or a third party's) is listed as it is; doctor checks the installation.
+    private static List<string> MissingRequired(PluginCatalog catalog)
+    {
+        if (catalog.DirectoryError is not null
+            || !string.Equals(Path.GetFullPath(catalog.Directory), Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "plugins")), StringComparison.Ordinal))
+        {
+            return [];
+        }
+        try
+        {
+            var config = InstallConfig.Load(InstallConfig.DefaultPath);
+            return config.RequiredPlugins.Where(id => catalog.Records.All(r => r.Id != id)).ToList();
+        }
+        catch (InvalidDataException)
+        {
+            return []; // doctor names a missing or malformed configuration
+        }
+    }
 
     private sealed class PluginRow(PluginRecord record)
     {
