@@ -36,7 +36,7 @@ public sealed class JackFailureTests
     public void A_plugin_that_fails_live_is_bypassed_and_named_and_one_that_fails_before_going_live_stops_the_start()
     {
         using var server = new JackServer();
-        // Warm-up renders a quarter second before going live: failing at 0.1 s happens there, and the run does not start.
+        // Warm-up renders 8 s before going live: failing at 0.1 s happens there, and the run does not start.
         var (code, early) = AuralisRun.RunToEnd(server, "rt-faulty-early", ["--chain", "gain,faulty", "--param", "faulty.fail_after_s=0.1"]);
         using (early)
         {
@@ -44,10 +44,10 @@ public sealed class JackFailureTests
             Assert.Contains(early.StdErr, l => l.StartsWith("auralis: error: plugin 'org.auralis.tests.faulty' (node 'faulty') failed and is bypassed: " +
                 "InvalidOperationException: fixture failure at sample", StringComparison.Ordinal) && l.EndsWith("(while warming up, before going live)", StringComparison.Ordinal));
         }
-        // Failing while live: the node is bypassed (audio keeps flowing) and the failure is named.
-        using var run = AuralisRun.Start(server, "rt-faulty", ["--chain", "gain,faulty", "--param", "faulty.fail_after_s=0.5"]);
+        // Failing while live (after the warm-up's 8 s): the node is bypassed (audio keeps flowing) and the failure is named.
+        using var run = AuralisRun.Start(server, "rt-faulty", ["--chain", "gain,faulty", "--param", "faulty.fail_after_s=10"]);
         run.WaitForStdErr(l => l.StartsWith("auralis: warning: plugin 'org.auralis.tests.faulty' (node 'faulty') failed and is bypassed: " +
-            "InvalidOperationException: fixture failure at sample 24000", StringComparison.Ordinal), 60);
+            "InvalidOperationException: fixture failure at sample 480000", StringComparison.Ordinal), 60);
         Assert.Equal(0, run.Quit());
     }
 
