@@ -32,19 +32,23 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) to run: $*"; fi
 }
 
-setup() {
-  command -v dotnet >/dev/null || die "the .NET 10 SDK is not installed (dotnet not on PATH)"
+# Installs those of the given Debian packages that are not installed yet, non-interactively.
+install_apt_packages() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing Debian packages: ${missing[*]}"
-    echo "jackd2 jackd/tweak_rt_limits boolean false" | as_root debconf-set-selections
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -o DPkg::Lock::Timeout=600 -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
-  fi
+  [ ${#missing[@]} -gt 0 ] || return 0
+  log "installing Debian packages: ${missing[*]}"
+  echo "jackd2 jackd/tweak_rt_limits boolean false" | as_root debconf-set-selections
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -o DPkg::Lock::Timeout=600 -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+}
+
+setup() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is not installed (dotnet not on PATH)"
+  install_apt_packages "${APT_PACKAGES[@]}"
   if [ ! -f tests/oracles/node_modules/essentia.js/package.json ] || [ ! -f tests/oracles/node_modules/node-wav/package.json ]; then
     command -v npm >/dev/null || die "npm is not installed (needed for the essentia.js reference)"
     log "installing npm reference tools into tests/oracles"
@@ -209,15 +213,7 @@ run_tests() {
 BENCH_APT_PACKAGES=(wesnoth-1.16-music python3-scipy libfftw3-single3 lv2-examples zam-plugins)
 
 bench() {
-  local missing=()
-  for p in "${BENCH_APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing benchmark packages: ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
-  fi
+  install_apt_packages "${BENCH_APT_PACKAGES[@]}"
   package
   # Each bench/*/run.sh writes its table under artifacts/bench/ (docs/benchmarks.md collects them).
   for b in bench/*/run.sh; do log "benchmark $b"; bash "$b"; done

@@ -84,6 +84,12 @@ public class CliTests
             Assert.Equal(3, plugins.ExitCode);
             Assert.Contains("org.auralis.gain", plugins.StdOut);
             Assert.Contains(expected, plugins.StdOut);
+
+            // Without its configuration the installation cannot say what it needs: that is an error too, not a pass.
+            File.Delete(Path.Combine(app, "auralis.config.json"));
+            var unconfigured = CommandRunner.Run(Path.Combine(app, Path.GetFileName(TestPaths.AuralisExe)), ["plugins"]);
+            Assert.Equal(3, unconfigured.ExitCode);
+            Assert.Contains("auralis.config.json is missing", unconfigured.StdOut);
         }
 
         // A command that needs the plugin refuses, names it, and writes nothing.

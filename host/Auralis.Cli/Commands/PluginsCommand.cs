@@ -21,7 +21,7 @@ public static class PluginsCommand
         var catalog = host.Catalog;
         catalog.LoadAll();
         var rows = catalog.Records.Select(r => new PluginRow(r)).ToList();
-        var missing = MissingRequired(catalog);
+        var (missing, configError) = MissingRequired(catalog);
         if (asJson)
         {
             using var stream = new MemoryStream();
@@ -62,6 +62,10 @@ public static class PluginsCommand
                     w.WriteStringValue(id);
                 }
                 w.WriteEndArray();
+                if (configError is not null)
+                {
+                    w.WriteString("config_error", configError);
+                }
                 w.WriteEndObject();
             }
             host.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
@@ -81,32 +85,37 @@ public static class PluginsCommand
             {
                 host.Out.WriteLine($"{row.Id.PadRight(idWidth)} {row.Name.PadRight(nameWidth)} {row.Version,-8} {row.SdkVersion,-6} {row.Kind,-9} {row.Status}");
             }
+            if (configError is not null)
+            {
+                host.Out.WriteLine($"  {configError}");
+            }
             foreach (var id in missing)
             {
                 host.Out.WriteLine($"{id.PadRight(idWidth)} {"-".PadRight(nameWidth)} {"-",-8} {"-",-6} {"-",-9} missing: required by this installation " +
                     "but not installed (its folder is missing or its manifest unreadable). Fix: reinstall Auralis to restore the plugin");
             }
         }
-        return catalog.DirectoryError is null && rows.All(r => r.Error is null) && missing.Count == 0 ? ExitCodes.Ok : ExitCodes.PluginUnavailable;
+        return catalog.DirectoryError is null && rows.All(r => r.Error is null) && missing.Count == 0 && configError is null ? ExitCodes.Ok : ExitCodes.PluginUnavailable;
     });
 
-    // The plugins auralis.config.json requires that the installation's own plugins directory lacks. Another directory
-    // (--plugins-dir, AURALIS_PLUGINS: a user's or a third party's) is listed as it is; doctor checks the installation.
-    private static List<string> MissingRequired(PluginCatalog catalog)
+    // The plugins auralis.config.json requires that the installation's own plugins directory lacks, or why that cannot
+    // be told (the configuration is missing or malformed: an incomplete installation, itself an error). Another
+    // directory (--plugins-dir, AURALIS_PLUGINS: a user's or a third party's) is listed as it is.
+    private static (List<string> Missing, string? ConfigError) MissingRequired(PluginCatalog catalog)
     {
         if (catalog.DirectoryError is not null
             || !string.Equals(Path.GetFullPath(catalog.Directory), Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "plugins")), StringComparison.Ordinal))
         {
-            return [];
+            return ([], null);
         }
         try
         {
             var config = InstallConfig.Load(InstallConfig.DefaultPath);
-            return config.RequiredPlugins.Where(id => catalog.Records.All(r => r.Id != id)).ToList();
+            return (config.RequiredPlugins.Where(id => catalog.Records.All(r => r.Id != id)).ToList(), null);
         }
-        catch (InvalidDataException)
+        catch (InvalidDataException e)
         {
-            return []; // doctor names a missing or malformed configuration
+            return ([], e.Message);
         }
     }
 
