@@ -12,10 +12,12 @@ public sealed class ServeCommandTests
         using var t = new TempDir();
         var library = Directory.CreateDirectory(t.File("music")).FullName;
         // The desktop's opener is whatever xdg-open is on PATH; this one writes down what it was asked to open.
+        // It writes aside and renames, so the record appears whole: the shell creates a redirect's file before
+        // echo writes into it, and a poll between the two read an empty address (a CI failure).
         var bin = Directory.CreateDirectory(t.File("bin")).FullName;
         var opener = Path.Combine(bin, "xdg-open");
         var record = t.File("opened.txt");
-        File.WriteAllText(opener, $"#!/bin/sh\necho \"$1\" > '{record}'\n");
+        File.WriteAllText(opener, $"#!/bin/sh\necho \"$1\" > '{record}.part' && mv '{record}.part' '{record}'\n");
         Assert.Equal(0, CommandRunner.Run("chmod", ["+x", opener]).ExitCode);
         var path = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
         await using var app = await ServedApp.StartAsync([library], t.File("data"),
