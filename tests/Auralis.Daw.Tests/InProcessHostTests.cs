@@ -164,6 +164,33 @@ public sealed unsafe class InProcessHostTests(ArdourRig rig)
     }
 
     [Fact]
+    public void An_output_bus_the_host_switched_off_is_never_written()
+    {
+        // Ardour switches off the outputs a track does not carry and points their channels at one shared scratch
+        // buffer; VST3 lets those addresses be anything, so the bridge must not write through them.
+        var split = Create("Split");
+        var component = (void*)split.Component;
+        Assert.Equal(VstResult.Ok, VstHost.SetActive(component, false));
+        Assert.Equal(VstResult.Ok, VstHost.ActivateBus(component, Vst.DirectionOutput, 1, false));
+        Assert.Equal(VstResult.InvalidArgument, VstHost.ActivateBus(component, Vst.DirectionOutput, 2, false));
+        Assert.Equal(VstResult.Ok, VstHost.SetActive(component, true));
+        var input = Noise(256);
+        const double Untouched = 7;
+        double[][][] outputs = [[new double[256], new double[256]], [Enumerable.Repeat(Untouched, 256).ToArray(), Enumerable.Repeat(Untouched, 256).ToArray()]];
+        Assert.Equal(VstResult.Ok, VstHost.Process64((void*)split.Processor, [input], outputs));
+        Assert.Equal(input[1].Select(x => (double)(float)x), outputs[0][1]);
+        Assert.All(outputs[1].SelectMany(c => c), x => Assert.Equal(Untouched, x));
+
+        // Switched back on, the stem flows again.
+        Assert.Equal(VstResult.Ok, VstHost.SetActive(component, false));
+        Assert.Equal(VstResult.Ok, VstHost.ActivateBus(component, Vst.DirectionOutput, 1, true));
+        Assert.Equal(VstResult.Ok, VstHost.SetActive(component, true));
+        Assert.Equal(VstResult.Ok, VstHost.Process64((void*)split.Processor, [input], outputs));
+        Assert.Equal(input[1].Select(x => (double)-(float)x), outputs[1][1]);
+        Destroy(split);
+    }
+
+    [Fact]
     public void A_throwing_plugin_never_throws_into_the_host_and_passes_audio_through()
     {
         var state = new PluginState("org.auralis.tests.faulty", 1, new Dictionary<string, float> { ["fail_after_s"] = 0.001f });

@@ -125,10 +125,18 @@ internal sealed unsafe partial class AuralisComponent
     [UnmanagedCallersOnly]
     private static int GetRoutingInfoEntry(void* self, RoutingInfo* input, RoutingInfo* output) => VstResult.NotImplemented;
 
-    // Buses stay as laid out; an inactive one is simply fed silence and its output ignored.
     [UnmanagedCallersOnly]
-    private static int ActivateBusEntry(void* self, int mediaType, int direction, int index, byte state) =>
-        mediaType == Vst.MediaAudio ? VstResult.Ok : VstResult.InvalidArgument;
+    private static int ActivateBusEntry(void* self, int mediaType, int direction, int index, byte state)
+    {
+        try
+        {
+            return Of(self).ActivateBus(mediaType, direction, index, state != 0);
+        }
+        catch (Exception e)
+        {
+            return Failed("IComponent::activateBus", e);
+        }
+    }
 
     [UnmanagedCallersOnly]
     private static int SetActiveEntry(void* self, byte state)

@@ -63,9 +63,9 @@ internal sealed unsafe partial class AuralisComponent
         for (var offset = 0; offset < frames; offset += _maxBlockSize)
         {
             var count = Math.Min(_maxBlockSize, frames - offset);
-            CopyIn(core, data, offset, count, wide);
+            CopyIn(core, data, offset, count, wide, _inactiveInputs);
             core.Render(count);
-            CopyOut(core, data, offset, count, wide);
+            CopyOut(core, data, offset, count, wide, _inactiveOutputs);
         }
         PublishOutputParameters(core, data->OutputParameterChanges);
     }
@@ -100,13 +100,13 @@ internal sealed unsafe partial class AuralisComponent
         }
     }
 
-    private static void CopyIn(BridgedProcessor core, ProcessData* data, int offset, int frames, bool wide)
+    private static void CopyIn(BridgedProcessor core, ProcessData* data, int offset, int frames, bool wide, ulong inactive)
     {
         var buses = core.Buses.Inputs;
         var channel = 0;
         for (var b = 0; b < buses.Count; b++)
         {
-            var host = b < data->NumInputs && data->Inputs != null ? &data->Inputs[b] : null;
+            var host = b < data->NumInputs && data->Inputs != null && !IsInactive(inactive, b) ? &data->Inputs[b] : null;
             for (var k = 0; k < buses[b].Channels; k++, channel++)
             {
                 var destination = core.Input(channel)[..frames];
@@ -131,15 +131,20 @@ internal sealed unsafe partial class AuralisComponent
         }
     }
 
-    private static void CopyOut(BridgedProcessor core, ProcessData* data, int offset, int frames, bool wide)
+    private static void CopyOut(BridgedProcessor core, ProcessData* data, int offset, int frames, bool wide, ulong inactive)
     {
         var buses = core.Buses.Outputs;
         var channel = 0;
         for (var b = 0; b < data->NumOutputs && data->Outputs != null; b++)
         {
             var host = &data->Outputs[b];
-            host->SilenceFlags = 0;
             var ours = b < buses.Count ? buses[b].Channels : 0;
+            if (IsInactive(inactive, b))
+            {
+                channel += ours;
+                continue;
+            }
+            host->SilenceFlags = 0;
             for (var k = 0; k < host->NumChannels && host->ChannelBuffers != null; k++)
             {
                 var destination = host->ChannelBuffers[k];
@@ -206,6 +211,8 @@ internal sealed unsafe partial class AuralisComponent
         }
     }
 
+    private static bool IsInactive(ulong inactive, int bus) => bus < 64 && (inactive & (1UL << bus)) != 0;
+
     // The safe fallback: main input to main output, everything else silent. Uses the host's buffers only.
     private void PassThrough(ProcessData* data)
     {
@@ -215,9 +222,14 @@ internal sealed unsafe partial class AuralisComponent
         }
         var frames = data->NumSamples;
         var wide = data->SymbolicSampleSize == Vst.Sample64;
-        var input = data->NumInputs > 0 && data->Inputs != null ? &data->Inputs[0] : null;
+        var input = data->NumInputs > 0 && data->Inputs != null && !IsInactive(_inactiveInputs, 0) ? &data->Inputs[0] : null;
+        var inactive = _inactiveOutputs;
         for (var b = 0; b < data->NumOutputs; b++)
         {
+            if (IsInactive(inactive, b))
+            {
+                continue;
+            }
             var output = &data->Outputs[b];
             for (var k = 0; k < output->NumChannels && output->ChannelBuffers != null; k++)
             {

@@ -33,6 +33,12 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
     private float[] _publishedResults = [];
 
     private BridgedProcessor? _core;
+
+    // Buses the host switched off (activateBus), one bit per bus index. The host may still hand over buffers for them
+    // (Ardour points every unconnected output at one shared scratch buffer), but the VST3 contract lets those
+    // addresses be anything: an inactive input reads as silence, an inactive output is never written.
+    private ulong _inactiveInputs;
+    private ulong _inactiveOutputs;
     private void* _handler;
     private double _sampleRate;
     private int _maxBlockSize;
@@ -101,6 +107,13 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
                 return VstResult.Ok; // the controller face of the same object may be initialised too
             }
             _core = _class.IsChain ? new ChainProcessor(_registry) : new PluginProcessor(_class.Plugin!);
+            // As getBusInfo announces them: main buses and outputs start active, side-chain inputs wait for the host.
+            _inactiveInputs = 0;
+            for (var b = 1; b < Math.Min(64, _core.Buses.Inputs.Count); b++)
+            {
+                _inactiveInputs |= 1UL << b;
+            }
+            _inactiveOutputs = 0;
         }
         InstanceWatcher.Watch(this);
         return VstResult.Ok;
@@ -161,6 +174,25 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
         // Side-chain inputs wait for the user; outputs (a separator's stems) are all live.
         info->Flags = bus.IsMain || direction == Vst.DirectionOutput ? (uint)BusInfo.FlagDefaultActive : 0;
         return VstResult.Ok;
+    }
+
+    private int ActivateBus(int mediaType, int direction, int index, bool state)
+    {
+        lock (_control)
+        {
+            if (_core is null)
+            {
+                return VstResult.NotInitialized;
+            }
+            var count = direction == Vst.DirectionInput ? _core.Buses.Inputs.Count : _core.Buses.Outputs.Count;
+            if (mediaType != Vst.MediaAudio || (uint)index >= (uint)Math.Min(64, count))
+            {
+                return VstResult.InvalidArgument;
+            }
+            ref var inactive = ref direction == Vst.DirectionInput ? ref _inactiveInputs : ref _inactiveOutputs;
+            inactive = state ? inactive & ~(1UL << index) : inactive | (1UL << index);
+            return VstResult.Ok;
+        }
     }
 
     private int SetActive(bool state)

@@ -52,6 +52,9 @@ internal static unsafe class VstHost
 
     public static int Terminate(void* component) => ((delegate* unmanaged<void*, int>)Slots(component)[4])(component);
 
+    public static int ActivateBus(void* component, int direction, int index, bool active) =>
+        ((delegate* unmanaged<void*, int, int, int, byte, int>)Slots(component)[10])(component, Vst.MediaAudio, direction, index, active ? (byte)1 : (byte)0);
+
     public static int SetActive(void* component, bool active) => ((delegate* unmanaged<void*, byte, int>)Slots(component)[11])(component, active ? (byte)1 : (byte)0);
 
     public static int SetState(void* component, MemoryBStream stream) => ((delegate* unmanaged<void*, void*, int>)Slots(component)[12])(component, stream.Pointer);
