@@ -26,6 +26,13 @@ find "$W/vst3" -exec touch -h -d "@$(($(date +%s) - 5))" {} +
 export HOME=$W/home XDG_CONFIG_HOME=$W/cfg XDG_CACHE_HOME=$W/cache XDG_DATA_HOME=$W/data XDG_STATE_HOME=$W/state
 export VST3_PATH=$W/vst3 LV2_PATH=/usr/lib/lv2 AURALIS_VST3_LOG=$W/vst3.log
 unset AURALIS_PLUGINS AURALIS_VST3_DIAGNOSTICS
+# Ardour 7.3's AVX-512 mixing can write past an export buffer (fixed in Ardour 8.10; see ArdourRig.ArdourFpuFlags in
+# tests/Auralis.Daw.Tests): give it the CPU features it would detect, without AVX-512F.
+fpu=$((0x1 | 0x2 | 0x4 | 0x8))
+cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+[[ $cpu_flags == *" avx "* ]] && fpu=$((fpu | 0x10))
+[[ $cpu_flags == *" avx "* && $cpu_flags == *" fma "* ]] && fpu=$((fpu | 0x40))
+export ARDOUR_FPU_FLAGS=$fpu
 LD_LIBRARY_PATH=/usr/lib/ardour7 /usr/lib/ardour7/ardour-vst3-scanner -f "$W/vst3/Auralis.vst3" >/dev/null 2>&1
 LD_LIBRARY_PATH=/usr/lib/ardour7 /usr/lib/ardour7/ardour-vst3-scanner -f "$W/vst3/ZamAutoSat.vst3" >/dev/null 2>&1
 

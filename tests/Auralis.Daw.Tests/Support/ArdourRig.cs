@@ -159,7 +159,30 @@ public sealed class ArdourRig : IDisposable
         ["AURALIS_PLUGINS"] = TestPaths.TestPluginsDir,
         ["AURALIS_VST3_LOG"] = LogFile,
         ["AURALIS_VST3_DIAGNOSTICS"] = "1",
+        ["ARDOUR_FPU_FLAGS"] = ArdourFpuFlags,
     };
+
+    /// <summary>
+    /// The CPU features Ardour would detect itself, minus AVX-512F. Ardour 7.3's AVX-512 mix routine
+    /// (x86_avx512f_mix_buffers_no_gain) finishes an odd tail with an 8- or 4-float store past the end of its
+    /// destination; its export mixes into a 4096-sample heap buffer with it, and on some heap layouts that store
+    /// overwrites the next allocation's header: glibc aborts with "double free or corruption (out)" when the export
+    /// is torn down (about one Split export in ten on this AVX-512 machine; the separator's latency happens to keep
+    /// it off that path). Fixed upstream in Ardour 8.10 (commit d023ea0d77); Debian 12 ships 7.3. Ardour reads
+    /// ARDOUR_FPU_FLAGS instead of probing the CPU, so the AVX/FMA routines run instead.
+    /// </summary>
+    public static string ArdourFpuFlags { get; } = FpuFlagsWithoutAvx512();
+
+    private static string FpuFlagsWithoutAvx512()
+    {
+        // PBD::FPU's bits: flush-to-zero 1, denormals-are-zero 2, SSE 4, SSE2 8, AVX 0x10, FMA 0x40 (AVX-512F 0x80 left out).
+        var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?
+            .Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet() ?? [];
+        var bits = 0x1 | 0x2 | 0x4 | 0x8; // every x86-64 CPU
+        bits |= flags.Contains("avx") ? 0x10 : 0;
+        bits |= flags.Contains("avx") && flags.Contains("fma") ? 0x40 : 0;
+        return bits.ToString(CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Runs Ardour's VST3 scanner on <paramref name="bundle"/> and reads the cache it wrote.</summary>
     public static (CommandResult Result, IReadOnlyList<ScannedClass> Classes) RunScanner(string bundle, string cache, Dictionary<string, string?> environment)
