@@ -106,6 +106,7 @@ class Player {
   position() {
     if (!this.info) return 0;
     if (!this.playing) return this.pausedAt;
+    if (this.origin === null) return this.anchor; // the clock waits for the audio at the start point
     return Math.min(this.duration, Math.max(0, this.ctx.currentTime - this.origin));
   }
 
@@ -131,10 +132,12 @@ class Player {
     else this.pausedAt = seconds;
   }
 
-  // Plays from `position`, dropping whatever was scheduled.
+  // Plays from `position`, dropping whatever was scheduled. The clock starts when the chunk holding `position` has
+  // arrived, not before: a slow first chunk delays the start instead of skipping the audio it was late for.
   start(position, variant) {
     this.stopAll();
-    this.origin = this.ctx.currentTime + 0.08 - position;
+    this.origin = null;
+    this.anchor = position;
     this.stream = this.newStream(variant, 1);
     this.pump(this.stream);
   }
@@ -160,7 +163,7 @@ class Player {
     const bus = this.ctx.createGain();
     bus.gain.value = gain;
     bus.connect(this.ctx.destination);
-    return { id: ++this.sessions, variant, bus, requested: new Set(), sources: [], spans: [], live: gain > 0 };
+    return { id: ++this.sessions, variant, bus, requested: new Set(), sources: [], spans: [], held: [], live: gain > 0 };
   }
 
   stopAll() {
@@ -195,6 +198,7 @@ class Player {
       this.takeOver(this.stream);
     }
     if (this.leaving) this.pump(this.leaving);
+    for (const s of [this.stream, this.leaving]) if (s) this.flushHeld(s);
   }
 
   // Requests the chunks from the play head to the look-ahead that this stream has not asked for yet.
@@ -234,6 +238,23 @@ class Player {
   }
 
   schedule(s, k, wav) {
+    if (this.origin === null) {
+      if (k !== Math.min(this.count - 1, Math.floor(this.anchor / this.chunkSeconds))) {
+        s.held.push([k, wav]); // scheduled once the clock has started
+        return;
+      }
+      this.origin = this.ctx.currentTime + 0.05 - this.anchor;
+    }
+    this.place(s, k, wav);
+    this.flushHeld(s);
+  }
+
+  flushHeld(s) {
+    if (this.origin === null || s.dead) return;
+    for (const [k, wav] of s.held.splice(0)) this.place(s, k, wav);
+  }
+
+  place(s, k, wav) {
     const frames = wav.samples.length / wav.channels;
     const buffer = this.ctx.createBuffer(wav.channels, frames, wav.rate);
     for (let c = 0; c < wav.channels; c++) {
