@@ -278,47 +278,47 @@ public static class SortedWindow
     /// <summary>
     /// <see cref="Replace(Span{float}, int, float, float)"/> on a window of up to 32 values held in two vectors
     /// (slots 0–15 in <paramref name="low"/>, 16–31 in <paramref name="high"/>, +∞ beyond the window). A row's
-    /// neighbours come from lane shifts across the two registers rather than from reloading it one slot off, so a chain
-    /// of steps (the median across bins) never waits for a store to reach a load that straddles it.
+    /// neighbours come from lane shifts across the two registers rather than from reloading it one slot off, and each
+    /// slot's new value is a min/max of its own value, its neighbour and the entering value, chosen by comparisons with
+    /// the leaving value — no counting of slots, so a chain of steps (the median across bins) waits only on a few
+    /// vector operations per step.
     /// </summary>
+    /// <remarks>
+    /// Entering above leaving: slots below the leaving value keep theirs; the others take
+    /// min(next, max(entering, own)) — the next slot's value up to the entering value's place, the entering value
+    /// there, their own above it. Entering at or below leaving, mirrored: slots above the leaving value keep theirs, the
+    /// others take max(prior, min(entering, own)). Equal values are interchangeable, so this is the same row the
+    /// shifting step makes. (The plain vminps/vmaxps suffice: values are never NaN, and magnitudes never −0.)
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Replace(ref Vector512<float> low, ref Vector512<float> high, float leaving, float entering)
     {
         var leave = Vector512.Create(leaving);
         var enter = Vector512.Create(entering);
-        var i = BitOperations.PopCount(Vector512.LessThan(low, leave).ExtractMostSignificantBits())
-            + BitOperations.PopCount(Vector512.LessThan(high, leave).ExtractMostSignificantBits());
-        var belowEntering = BitOperations.PopCount(Vector512.LessThan(low, enter).ExtractMostSignificantBits())
-            + BitOperations.PopCount(Vector512.LessThan(high, enter).ExtractMostSignificantBits());
-        var j = entering > leaving ? belowEntering - 1 : belowEntering;
-        var iv = Vector512.Create(i);
-        var jv = Vector512.Create(j);
+        var up = Vector512.GreaterThan(enter, leave);
         var l = low.AsInt32();
         var h = high.AsInt32();
         var nextLow = Avx512F.AlignRight32(h, l, 1).AsSingle();                                   // slots 1…16
         var nextHigh = Avx512F.AlignRight32(Vector512.Create(float.PositiveInfinity).AsInt32(), h, 1).AsSingle();
         var priorLow = Avx512F.AlignRight32(l, Vector512.Create(float.NegativeInfinity).AsInt32(), 15).AsSingle();
         var priorHigh = Avx512F.AlignRight32(h, l, 15).AsSingle();                                // slots 15…30
-        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        low = Shifted(lanes, iv, jv, low, nextLow, priorLow, enter);
-        high = Shifted(lanes + Vector512.Create(16), iv, jv, high, nextHigh, priorHigh, enter);
+        low = Step(low, nextLow, priorLow, leave, enter, up);
+        high = Step(high, nextHigh, priorHigh, leave, enter, up);
     }
 
     /// <summary>Lane <c>lane</c> of <paramref name="vector"/> (all lanes of <paramref name="lane"/> equal).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Element(Vector512<float> vector, Vector512<int> lane) => Avx512F.PermuteVar16x32(vector, lane).ToScalar();
 
-    // Slot k of the new row: its own value outside [min(i, j), max(i, j)], the entering value at j, else the
-    // neighbour towards the gap the leaving value opened.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Shifted(Vector512<int> k, Vector512<int> i, Vector512<int> j, Vector512<float> same,
-        Vector512<float> next, Vector512<float> prior, Vector512<float> enter)
+    private static Vector512<float> Step(Vector512<float> own, Vector512<float> next, Vector512<float> prior,
+        Vector512<float> leave, Vector512<float> enter, Vector512<float> up)
     {
-        var takeNext = Vector512.GreaterThanOrEqual(k, i) & Vector512.LessThan(k, j);
-        var takePrior = Vector512.GreaterThan(k, j) & Vector512.LessThanOrEqual(k, i);
-        var result = Vector512.ConditionalSelect(takeNext.AsSingle(), next, same);
-        result = Vector512.ConditionalSelect(takePrior.AsSingle(), prior, result);
-        return Vector512.ConditionalSelect(Vector512.Equals(k, j).AsSingle(), enter, result);
+        var rising = Vector512.ConditionalSelect(Vector512.LessThan(own, leave), own,
+            Vector512.MinNative(next, Vector512.MaxNative(enter, own)));
+        var falling = Vector512.ConditionalSelect(Vector512.GreaterThan(own, leave), own,
+            Vector512.MaxNative(prior, Vector512.MinNative(enter, own)));
+        return Vector512.ConditionalSelect(up, rising, falling);
     }
 
     /// <summary>Sets a row to <paramref name="window"/> copies of <paramref name="value"/> (and its padding).</summary>
