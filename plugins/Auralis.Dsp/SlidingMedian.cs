@@ -137,7 +137,7 @@ public static class MedianFilter
         var sorted = scratch[..ScratchLength(kernel)];
         if (SortedWindow.InRegisters(kernel) && n >= Chains * MinimumChainLength)
         {
-            ApplyInRegisters(x, kernel, y, sorted);
+            ApplyInRegisters(x, kernel, y);
             return;
         }
         // Initial window centred on 0, then slide: remove x[i−half−1], insert x[i+half].
@@ -164,16 +164,16 @@ public static class MedianFilter
     private const int Chains = 4;
     private const int MinimumChainLength = 16;
 
-    private static void ApplyInRegisters(ReadOnlySpan<float> x, int kernel, Span<float> y, Span<float> sorted)
+    private static void ApplyInRegisters(ReadOnlySpan<float> x, int kernel, Span<float> y)
     {
         var n = x.Length;
         var half = kernel / 2;
         var length = (n + Chains - 1) / Chains;            // chains 0..2 cover this many outputs, the last the rest
         var lastLength = n - (Chains - 1) * length;
-        var low0 = Start(x, kernel, 0, sorted, out var high0);
-        var low1 = Start(x, kernel, length, sorted, out var high1);
-        var low2 = Start(x, kernel, 2 * length, sorted, out var high2);
-        var low3 = Start(x, kernel, 3 * length, sorted, out var high3);
+        var low0 = Start(x, kernel, 0, out var high0);
+        var low1 = Start(x, kernel, length, out var high1);
+        var low2 = Start(x, kernel, 2 * length, out var high2);
+        var low3 = Start(x, kernel, 3 * length, out var high3);
         var pick = Vector512.Create(half);
         y[0] = SortedWindow.Element(low0, pick);
         y[length] = SortedWindow.Element(low1, pick);
@@ -194,19 +194,19 @@ public static class MedianFilter
         }
     }
 
-    // The sorted window centred on x[i], as two vectors (+∞ beyond the kernel).
-    private static Vector512<float> Start(ReadOnlySpan<float> x, int kernel, int i, Span<float> sorted, out Vector512<float> high)
+    // The sorted window centred on x[i], as two vectors (+∞ beyond the kernel): from a row of +∞, each of the kernel's
+    // values replaces one +∞ (the step's falling case inserts it in order) — a few vector operations per value where
+    // sorting the window took a branchy insertion sort.
+    private static Vector512<float> Start(ReadOnlySpan<float> x, int kernel, int i, out Vector512<float> high)
     {
         var half = kernel / 2;
-        var data = sorted[..(2 * 16)];
-        data.Fill(float.PositiveInfinity);
+        var low = Vector512.Create(float.PositiveInfinity);
+        high = low;
         for (var k = 0; k < kernel; k++)
         {
-            data[k] = At(x, i + k - half);
+            SortedWindow.Replace(ref low, ref high, float.PositiveInfinity, At(x, i + k - half));
         }
-        data[..kernel].Sort();
-        high = Vector512.Create<float>(data[16..]);
-        return Vector512.Create<float>(data);
+        return low;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -288,7 +288,8 @@ public static class SortedWindow
     /// min(next, max(entering, own)) — the next slot's value up to the entering value's place, the entering value
     /// there, their own above it. Entering at or below leaving, mirrored: slots above the leaving value keep theirs, the
     /// others take max(prior, min(entering, own)). Equal values are interchangeable, so this is the same row the
-    /// shifting step makes. (The plain vminps/vmaxps suffice: values are never NaN, and magnitudes never −0.)
+    /// shifting step makes. The leaving value may be +∞ while the row still has +∞ slots: that inserts the entering
+    /// value into a row being filled. (The plain vminps/vmaxps suffice: values are never NaN, and magnitudes never −0.)
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Replace(ref Vector512<float> low, ref Vector512<float> high, float leaving, float entering)
