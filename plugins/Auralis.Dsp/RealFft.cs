@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Auralis.Dsp;
 
@@ -101,7 +103,7 @@ public sealed class RealFft
         im[0] = 0;
         re[m] = z0r - z0i;
         im[m] = 0;
-        for (var k = 1; k <= m / 2; k++)
+        for (var k = UnpackWide(re, im); k <= m / 2; k++)
         {
             var ar = re[k];
             var ai = im[k];
@@ -120,6 +122,48 @@ public sealed class RealFft
             re[m - k] = er - wr;       // X[M−k] = conj E − conj(W^k)… folded: see the derivation above
             im[m - k] = wi - ei;
         }
+    }
+
+    // The unpacking pass for k = 1… 16 at a time: bins k…k+15 with their mirrors M−k−15…M−k (one reversed vector),
+    // while the two blocks lie on either side of M/2; the same operations per bin as the scalar loop, so the same
+    // values. Returns the first k not done.
+    private int UnpackWide(Span<float> re, Span<float> im)
+    {
+        var k = 1;
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return k;
+        }
+        var m = _half;
+        var reverse = Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        var half = Vector512.Create(0.5f);
+        var minusHalf = Vector512.Create(-0.5f);
+        ref var r = ref MemoryMarshal.GetReference(re);
+        ref var i = ref MemoryMarshal.GetReference(im);
+        ref var cosines = ref MemoryMarshal.GetArrayDataReference(_unpackCos);
+        ref var sines = ref MemoryMarshal.GetArrayDataReference(_unpackSin);
+        for (; k + 15 < m / 2; k += 16)
+        {
+            var at = (nuint)k;
+            var mirror = (nuint)(m - k - 15);
+            var ar = Vector512.LoadUnsafe(ref r, at);
+            var ai = Vector512.LoadUnsafe(ref i, at);
+            var br = Vector512.Shuffle(Vector512.LoadUnsafe(ref r, mirror), reverse);
+            var bi = Vector512.Shuffle(Vector512.LoadUnsafe(ref i, mirror), reverse);
+            var er = half * (ar + br);
+            var ei = half * (ai - bi);
+            var or = half * (ai + bi);
+            var oi = minusHalf * (ar - br);
+            var c = Vector512.LoadUnsafe(ref cosines, at);
+            var sn = Vector512.LoadUnsafe(ref sines, at);
+            var wr = c * or + sn * oi;
+            var wi = c * oi - sn * or;
+            (er + wr).StoreUnsafe(ref r, at);
+            (ei + wi).StoreUnsafe(ref i, at);
+            Vector512.Shuffle(er - wr, reverse).StoreUnsafe(ref r, mirror);
+            Vector512.Shuffle(wi - ei, reverse).StoreUnsafe(ref i, mirror);
+        }
+        return k;
     }
 
     /// <summary>

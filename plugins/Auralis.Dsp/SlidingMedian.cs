@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Auralis.Dsp;
 
@@ -47,6 +48,11 @@ public sealed class SlidingMedian
     {
         var w = Window;
         var half = w / 2;
+        if (SortedWindow.InRegisters(w))
+        {
+            PushInRegisters(values, medians);
+            return;
+        }
         for (var s = 0; s < Streams; s++)
         {
             var row = _sorted.AsSpan(s * _stride, _stride);
@@ -60,6 +66,39 @@ public sealed class SlidingMedian
             slot = value;
             SortedWindow.Replace(row, w, oldest, value);
             medians[s] = row[SortedWindow.First + half];
+        }
+        if (++_next == w)
+        {
+            _next = 0;
+        }
+    }
+
+    // The same steps with each row's two vectors taken into registers (see SortedWindow.Replace(ref, ref, …)).
+    private void PushInRegisters(ReadOnlySpan<float> values, Span<float> medians)
+    {
+        var w = Window;
+        var half = SortedWindow.First + w / 2;
+        ref var sorted = ref MemoryMarshal.GetArrayDataReference(_sorted);
+        ref var history = ref MemoryMarshal.GetArrayDataReference(_history);
+        var streams = Math.Min(Streams, Math.Min(values.Length, medians.Length));
+        for (var s = 0; s < streams; s++)
+        {
+            ref var row = ref Unsafe.Add(ref sorted, s * _stride);
+            ref var slot = ref Unsafe.Add(ref history, s * w + _next);
+            var oldest = slot;
+            var value = values[s];
+            if (float.IsNaN(value))
+            {
+                value = 0; // a NaN has no place in an order; treat it as silence
+            }
+            slot = value;
+            ref var data = ref Unsafe.Add(ref row, SortedWindow.First);
+            var low = Vector512.LoadUnsafe(ref data);
+            var high = Vector512.LoadUnsafe(ref data, 16);
+            SortedWindow.Replace(ref low, ref high, oldest, value);
+            low.StoreUnsafe(ref data);
+            high.StoreUnsafe(ref data, 16);
+            medians[s] = Unsafe.Add(ref row, half);
         }
         if (++_next == w)
         {
@@ -96,6 +135,11 @@ public static class MedianFilter
         var n = x.Length;
         var half = kernel / 2;
         var sorted = scratch[..ScratchLength(kernel)];
+        if (SortedWindow.InRegisters(kernel) && n >= Chains * MinimumChainLength)
+        {
+            ApplyInRegisters(x, kernel, y);
+            return;
+        }
         // Initial window centred on 0, then slide: remove x[i−half−1], insert x[i+half].
         SortedWindow.Fill(sorted, kernel, 0f);
         var data = sorted.Slice(SortedWindow.First, kernel);
@@ -112,6 +156,78 @@ public static class MedianFilter
             SortedWindow.Replace(sorted, kernel, leaving, entering);
             y[i] = data[half];
         }
+    }
+
+    // The filter's steps form one chain (each window is the previous one plus one value, minus one), so a single chain
+    // runs at the latency of a step. Cutting the array into a few stretches, each started from its own sorted window,
+    // gives the processor independent chains to overlap; every output is still the exact median of its own window.
+    private const int Chains = 4;
+    private const int MinimumChainLength = 16;
+
+    private static void ApplyInRegisters(ReadOnlySpan<float> x, int kernel, Span<float> y)
+    {
+        var n = x.Length;
+        var half = kernel / 2;
+        var length = (n + Chains - 1) / Chains;            // chains 0..2 cover this many outputs, the last the rest
+        var lastLength = n - (Chains - 1) * length;
+        var low0 = Start(x, kernel, 0, out var high0);
+        var low1 = Start(x, kernel, length, out var high1);
+        var low2 = Start(x, kernel, 2 * length, out var high2);
+        var low3 = Start(x, kernel, 3 * length, out var high3);
+        var pick = Vector512.Create(half);
+        y[0] = SortedWindow.Element(low0, pick);
+        y[length] = SortedWindow.Element(low1, pick);
+        y[2 * length] = SortedWindow.Element(low2, pick);
+        y[3 * length] = SortedWindow.Element(low3, pick);
+        for (var t = 1; t < lastLength; t++)
+        {
+            Step(x, kernel, t, ref low0, ref high0, y, pick);
+            Step(x, kernel, length + t, ref low1, ref high1, y, pick);
+            Step(x, kernel, 2 * length + t, ref low2, ref high2, y, pick);
+            Step(x, kernel, 3 * length + t, ref low3, ref high3, y, pick);
+        }
+        for (var t = lastLength; t < length; t++)
+        {
+            Step(x, kernel, t, ref low0, ref high0, y, pick);
+            Step(x, kernel, length + t, ref low1, ref high1, y, pick);
+            Step(x, kernel, 2 * length + t, ref low2, ref high2, y, pick);
+        }
+    }
+
+    // The sorted window centred on x[i], as two vectors (+∞ beyond the kernel): from a row of +∞, each of the kernel's
+    // values replaces one +∞ (the step's falling case inserts it in order) — a few vector operations per value where
+    // sorting the window took a branchy insertion sort.
+    private static Vector512<float> Start(ReadOnlySpan<float> x, int kernel, int i, out Vector512<float> high)
+    {
+        var half = kernel / 2;
+        var low = Vector512.Create(float.PositiveInfinity);
+        high = low;
+        for (var k = 0; k < kernel; k++)
+        {
+            SortedWindow.Replace(ref low, ref high, float.PositiveInfinity, At(x, i + k - half));
+        }
+        return low;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(ReadOnlySpan<float> x, int kernel, int i, ref Vector512<float> low, ref Vector512<float> high,
+        Span<float> y, Vector512<int> pick)
+    {
+        var half = kernel / 2;
+        SortedWindow.Replace(ref low, ref high, Inside(x, i - half - 1), Inside(x, i + half));
+        y[i] = SortedWindow.Element(low, pick);
+    }
+
+    // x[i] where i is usually inside the array (the mirrored edges otherwise), NaN as 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Inside(ReadOnlySpan<float> x, int i)
+    {
+        if ((uint)i >= (uint)x.Length)
+        {
+            return At(x, i);
+        }
+        var value = x[i];
+        return float.IsNaN(value) ? 0 : value;
     }
 
     /// <summary>Floats of scratch <see cref="Apply"/> needs for <paramref name="kernel"/>.</summary>
@@ -151,7 +267,60 @@ public static class SortedWindow
     public const int First = 1;
 
     /// <summary>Floats in a row for a window of <paramref name="window"/> values.</summary>
-    public static int RowLength(int window) => First + (window + 7) / 8 * 8 + 1;
+    public static int RowLength(int window) => First + (window + 15) / 16 * 16 + 1;
+
+    /// <summary>
+    /// True when windows of <paramref name="window"/> values take the register form of the step
+    /// (<see cref="Replace(ref Vector512{float}, ref Vector512{float}, float, float)"/>): up to 32 values, AVX-512.
+    /// </summary>
+    public static bool InRegisters(int window) => window <= 32 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    /// <summary>
+    /// <see cref="Replace(Span{float}, int, float, float)"/> on a window of up to 32 values held in two vectors
+    /// (slots 0–15 in <paramref name="low"/>, 16–31 in <paramref name="high"/>, +∞ beyond the window). A row's
+    /// neighbours come from lane shifts across the two registers rather than from reloading it one slot off, and each
+    /// slot's new value is a min/max of its own value, its neighbour and the entering value, chosen by comparisons with
+    /// the leaving value — no counting of slots, so a chain of steps (the median across bins) waits only on a few
+    /// vector operations per step.
+    /// </summary>
+    /// <remarks>
+    /// Entering above leaving: slots below the leaving value keep theirs; the others take
+    /// min(next, max(entering, own)) — the next slot's value up to the entering value's place, the entering value
+    /// there, their own above it. Entering at or below leaving, mirrored: slots above the leaving value keep theirs, the
+    /// others take max(prior, min(entering, own)). Equal values are interchangeable, so this is the same row the
+    /// shifting step makes. The leaving value may be +∞ while the row still has +∞ slots: that inserts the entering
+    /// value into a row being filled. (The plain vminps/vmaxps suffice: values are never NaN, and magnitudes never −0.)
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Replace(ref Vector512<float> low, ref Vector512<float> high, float leaving, float entering)
+    {
+        var leave = Vector512.Create(leaving);
+        var enter = Vector512.Create(entering);
+        var up = Vector512.GreaterThan(enter, leave);
+        var l = low.AsInt32();
+        var h = high.AsInt32();
+        var nextLow = Avx512F.AlignRight32(h, l, 1).AsSingle();                                   // slots 1…16
+        var nextHigh = Avx512F.AlignRight32(Vector512.Create(float.PositiveInfinity).AsInt32(), h, 1).AsSingle();
+        var priorLow = Avx512F.AlignRight32(l, Vector512.Create(float.NegativeInfinity).AsInt32(), 15).AsSingle();
+        var priorHigh = Avx512F.AlignRight32(h, l, 15).AsSingle();                                // slots 15…30
+        low = Step(low, nextLow, priorLow, leave, enter, up);
+        high = Step(high, nextHigh, priorHigh, leave, enter, up);
+    }
+
+    /// <summary>Lane <c>lane</c> of <paramref name="vector"/> (all lanes of <paramref name="lane"/> equal).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Element(Vector512<float> vector, Vector512<int> lane) => Avx512F.PermuteVar16x32(vector, lane).ToScalar();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Step(Vector512<float> own, Vector512<float> next, Vector512<float> prior,
+        Vector512<float> leave, Vector512<float> enter, Vector512<float> up)
+    {
+        var rising = Vector512.ConditionalSelect(Vector512.LessThan(own, leave), own,
+            Vector512.MinNative(next, Vector512.MaxNative(enter, own)));
+        var falling = Vector512.ConditionalSelect(Vector512.GreaterThan(own, leave), own,
+            Vector512.MaxNative(prior, Vector512.MinNative(enter, own)));
+        return Vector512.ConditionalSelect(up, rising, falling);
+    }
 
     /// <summary>Sets a row to <paramref name="window"/> copies of <paramref name="value"/> (and its padding).</summary>
     public static void Fill(Span<float> row, int window, float value)

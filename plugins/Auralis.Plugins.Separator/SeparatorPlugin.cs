@@ -38,7 +38,7 @@ public sealed class SeparatorPlugin : IAudioPlugin
         _channels = new HarmonicPercussive[setup.Layout.InputChannelCount];
         for (var c = 0; c < _channels.Length; c++)
         {
-            _channels[c] = new HarmonicPercussive(setup.MaxBlockSize);
+            _channels[c] = new HarmonicPercussive(setup.MaxBlockSize, SeparationOutputs.Audio); // nobody reads its energies
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
     private readonly Chromagram _chroma;
     private readonly HarmonicPercussive _separator;
     private readonly LoudnessMeter _loudness;
-    private readonly float[] _mono, _hpssScratchH, _hpssScratchP;
+    private readonly float[] _mono;
     private readonly int[] _bandOfBin;
     private readonly float[] _magnitude;
     private readonly double[] _bandEnergy = new double[7];
@@ -77,11 +77,10 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         _onset = new OnsetStrength(sampleRate, size);
         _yin = new Yin(size, sampleRate);
         _chroma = new Chromagram(sampleRate, size);
-        _separator = new HarmonicPercussive(maxBlock);
-        _loudness = new LoudnessMeter(sampleRate, channels, maxBlock, expectedLength);
+        // Only its energy split is used (harmonic_ratio): no inverse transforms, no output signals.
+        _separator = new HarmonicPercussive(maxBlock, SeparationOutputs.Energy);
+        _loudness = new LoudnessMeter(sampleRate, channels, maxBlock, expectedLength, truePeak: false); // no dimension uses it
         _mono = new float[maxBlock];
-        _hpssScratchH = new float[maxBlock];
-        _hpssScratchP = new float[maxBlock];
         _magnitude = new float[size / 2 + 1];
         _bandOfBin = new int[size / 2 + 1];
         for (var k = 0; k < _bandOfBin.Length; k++)
@@ -127,7 +126,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
             mono[i] = right.IsEmpty ? l : 0.5f * (l + (float)Finite(right[i]));
         }
         // The separator sees everything (its energies come from frames it masks ~15 frames late).
-        _separator.Process(mono, _hpssScratchH.AsSpan(0, n), _hpssScratchP.AsSpan(0, n));
+        _separator.Analyse(mono);
         if (realSamples <= 0)
         {
             return;

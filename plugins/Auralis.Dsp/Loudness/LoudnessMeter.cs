@@ -32,7 +32,9 @@ public sealed class LoudnessMeter
     /// <param name="maxBlock">The most samples per <see cref="Process"/> call.</param>
     /// <param name="expectedLength">Total samples when known (sizes the block store); -1 for a live stream, which keeps the
     /// last hour of blocks.</param>
-    public LoudnessMeter(double sampleRate, int channels, int maxBlock, long expectedLength = -1)
+    /// <param name="truePeak">Whether to measure the true peak (4× oversampling, about a third of the meter's work);
+    /// without it <see cref="TruePeakDb"/> stays −∞.</param>
+    public LoudnessMeter(double sampleRate, int channels, int maxBlock, long expectedLength = -1, bool truePeak = true)
     {
         if (channels is < 1 or > 2)
         {
@@ -41,13 +43,16 @@ public sealed class LoudnessMeter
         _channels = channels;
         _step = (int)Math.Round(sampleRate / 10);
         _weighting = new (Biquad, Biquad)[channels];
-        _oversampler = new PolyphaseResampler[channels];
+        _oversampler = new PolyphaseResampler[truePeak ? channels : 0];
         for (var c = 0; c < channels; c++)
         {
             _weighting[c] = Biquad.KWeighting(sampleRate);
+        }
+        for (var c = 0; c < _oversampler.Length; c++)
+        {
             _oversampler[c] = new PolyphaseResampler(4, 1, 12, 0.9, 8);
         }
-        _oversampled = new float[_oversampler[0].MaxOutputs(maxBlock)];
+        _oversampled = truePeak ? new float[_oversampler[0].MaxOutputs(maxBlock)] : [];
         var capacity = expectedLength > 0 ? expectedLength / _step + 8 : 36_000;
         _blocks = new double[Math.Min(capacity, 1 << 26)];
         SampleRate = sampleRate;
@@ -81,7 +86,7 @@ public sealed class LoudnessMeter
     public int Process(ReadOnlySpan<float> left, ReadOnlySpan<float> right, IStepObserver? observer = null, long startPosition = 0)
     {
         var completed = 0;
-        for (var c = 0; c < _channels; c++)
+        for (var c = 0; c < _oversampler.Length; c++)
         {
             var input = c == 0 ? left : right;
             var n = _oversampler[c].Process(input, _oversampled);

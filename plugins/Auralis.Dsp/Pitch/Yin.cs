@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Auralis.Dsp.Pitch;
 
@@ -26,6 +29,7 @@ public sealed class Yin
     private readonly float[] _correlation;
     private readonly double[] _energy;   // cumulative sum of squares of the frame
     private readonly float[] _cmnd;      // d′(τ), τ = 0..W−1
+    private readonly double[] _difference, _runningSum; // d(τ) and Σ_{k=1..τ} d(k), τ = 0..W−1
 
     /// <summary>Creates an estimator for frames of <paramref name="frameSize"/> samples (a power of two); W = frameSize/2.</summary>
     public Yin(int frameSize, double sampleRate)
@@ -42,6 +46,8 @@ public sealed class Yin
         _correlation = new float[frameSize];
         _energy = new double[frameSize + 1];
         _cmnd = new float[_window];
+        _difference = new double[_window];
+        _runningSum = new double[_window];
     }
 
     /// <summary>Samples per frame (2·W).</summary>
@@ -67,7 +73,8 @@ public sealed class Yin
         frame[..w].CopyTo(_lead);
         _fft.Forward(_lead, _re2, _im2);
         // X · conj(A)
-        for (var k = 0; k < _re.Length; k++)
+        var k = ConjugateProductWide();
+        for (; k < _re.Length; k++)
         {
             float xr = _re[k], xi = _im[k], ar = _re2[k], ai = _im2[k];
             _re[k] = xr * ar + xi * ai;
@@ -82,22 +89,31 @@ public sealed class Yin
         }
         var e0 = _energy[w];
         _cmnd[0] = 1;
-        double running = 0;
-        for (var tau = 1; tau < w; tau++)
+        // Three passes where one loop did it all: d(τ) and d′(τ) lane by lane (the same operations per τ, so the same
+        // values), and between them the running sum, the one truly sequential part, on its own.
+        var tau = DifferenceWide(e0);
+        for (; tau < w; tau++)
         {
             var d = e0 + (_energy[tau + w] - _energy[tau]) - 2.0 * _correlation[tau];
-            if (d < 0)
-            {
-                d = 0; // rounding of nearly identical energies
-            }
-            running += d;
+            _difference[tau] = d < 0 ? 0 : d; // below 0: rounding of nearly identical energies
+        }
+        double running = 0;
+        for (tau = 1; tau < w; tau++)
+        {
+            running += _difference[tau];
+            _runningSum[tau] = running;
+        }
+        tau = NormaliseWide();
+        for (; tau < w; tau++)
+        {
             // With no energy at all (silence, or values that square to zero), the frame has no pitch: d′ = 1.
-            _cmnd[tau] = running > 1e-20 ? (float)(d * tau / running) : 1f;
+            var sum = _runningSum[tau];
+            _cmnd[tau] = sum > 1e-20 ? (float)(_difference[tau] * tau / sum) : 1f;
         }
 
         // Absolute threshold: the first lag under it, then down to that dip's local minimum.
         var best = -1;
-        for (var tau = tauMin; tau <= tauMax; tau++)
+        for (tau = tauMin; tau <= tauMax; tau++)
         {
             if (_cmnd[tau] < threshold)
             {
@@ -123,6 +139,83 @@ public sealed class Yin
             return new PitchEstimate(0f, Math.Clamp(1f - _cmnd[best], 0f, 1f), false);
         }
         return new PitchEstimate(hz, Math.Clamp(1f - _cmnd[best], 0f, 1f), true);
+    }
+
+    // X·conj(A) into _re/_im, 16 bins at a time; returns the bins done.
+    private int ConjugateProductWide()
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return 0;
+        }
+        ref var xr = ref MemoryMarshal.GetArrayDataReference(_re);
+        ref var xi = ref MemoryMarshal.GetArrayDataReference(_im);
+        ref var ar = ref MemoryMarshal.GetArrayDataReference(_re2);
+        ref var ai = ref MemoryMarshal.GetArrayDataReference(_im2);
+        var k = 0;
+        for (; k + 16 <= _re.Length; k += 16)
+        {
+            var at = (nuint)k;
+            var r = Vector512.LoadUnsafe(ref xr, at);
+            var i = Vector512.LoadUnsafe(ref xi, at);
+            var r2 = Vector512.LoadUnsafe(ref ar, at);
+            var i2 = Vector512.LoadUnsafe(ref ai, at);
+            (r * r2 + i * i2).StoreUnsafe(ref xr, at);
+            (i * r2 - r * i2).StoreUnsafe(ref xi, at);
+        }
+        return k;
+    }
+
+    // d(τ) for τ = 1… 8 at a time (τ = 0 is never used); returns the first τ not done.
+    private int DifferenceWide(double e0)
+    {
+        var tau = 1;
+        if (!Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
+        {
+            return tau;
+        }
+        var w = _window;
+        var energy0 = Vector512.Create(e0);
+        var two = Vector512.Create(2.0);
+        ref var energy = ref MemoryMarshal.GetArrayDataReference(_energy);
+        ref var correlation = ref MemoryMarshal.GetArrayDataReference(_correlation);
+        ref var difference = ref MemoryMarshal.GetArrayDataReference(_difference);
+        for (; tau + 8 <= w; tau += 8)
+        {
+            var at = (nuint)tau;
+            var lagged = Vector512.LoadUnsafe(ref energy, at + (nuint)w) - Vector512.LoadUnsafe(ref energy, at);
+            var r = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref correlation, at));
+            var d = energy0 + lagged - two * r;
+            Vector512.ConditionalSelect(Vector512.LessThan(d, Vector512<double>.Zero), Vector512<double>.Zero, d)
+                .StoreUnsafe(ref difference, at);
+        }
+        return tau;
+    }
+
+    // d′(τ) = d(τ)·τ / Σ d for τ = 1… 8 at a time; returns the first τ not done.
+    private int NormaliseWide()
+    {
+        var tau = 1;
+        if (!Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
+        {
+            return tau;
+        }
+        var w = _window;
+        var floor = Vector512.Create(1e-20);
+        var one = Vector256.Create(1f);
+        var lanes = Vector512.Create(0.0, 1, 2, 3, 4, 5, 6, 7);
+        ref var difference = ref MemoryMarshal.GetArrayDataReference(_difference);
+        ref var runningSum = ref MemoryMarshal.GetArrayDataReference(_runningSum);
+        ref var cmnd = ref MemoryMarshal.GetArrayDataReference(_cmnd);
+        for (; tau + 8 <= w; tau += 8)
+        {
+            var at = (nuint)tau;
+            var sum = Vector512.LoadUnsafe(ref runningSum, at);
+            var value = Avx512F.ConvertToVector256Single(Vector512.LoadUnsafe(ref difference, at) * (lanes + Vector512.Create((double)tau)) / sum);
+            var energetic = Avx512F.ConvertToVector256Int32(Vector512.GreaterThan(sum, floor).AsInt64()); // 64-bit lanes → 32
+            Vector256.ConditionalSelect(energetic.AsSingle(), value, one).StoreUnsafe(ref cmnd, at);
+        }
+        return tau;
     }
 
     // Parabola through d′ at τ−1, τ, τ+1; its vertex is the refined period.

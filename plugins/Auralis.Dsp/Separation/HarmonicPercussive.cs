@@ -1,6 +1,20 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Auralis.Dsp.Separation;
+
+/// <summary>What a <see cref="HarmonicPercussive"/> produces.</summary>
+[Flags]
+public enum SeparationOutputs
+{
+    /// <summary>The harmonic and percussive signals (the inverse STFT of each masked frame).</summary>
+    Audio = 1,
+
+    /// <summary><see cref="HarmonicPercussive.HarmonicEnergy"/> and <see cref="HarmonicPercussive.PercussiveEnergy"/>.</summary>
+    Energy = 2,
+}
 
 /// <summary>
 /// Streaming harmonic/percussive separation of one channel by median filtering (Fitzgerald 2010) with librosa's
@@ -51,6 +65,8 @@ public sealed class HarmonicPercussive
     private readonly float[] _percussive = new float[Bins];
     private readonly float[] _medianScratch = new float[MedianFilter.ScratchLength(PercussiveKernel)];
     private readonly float[] _maskRe = new float[Bins], _maskIm = new float[Bins];
+    private readonly float[] _harmonicMask = new float[Bins], _percussiveMask = new float[Bins];
+    private readonly bool _audio, _energy;
     private readonly float[] _frameH = new float[FftSize], _frameP = new float[FftSize];
     private readonly float[] _completedH = new float[Hop], _completedP = new float[Hop];
     private readonly OverlapAdd _olaH = new(FftSize, Hop), _olaP = new(FftSize, Hop);
@@ -61,8 +77,14 @@ public sealed class HarmonicPercussive
     private readonly float[] _clean;
 
     /// <summary>Creates a separator for blocks of up to <paramref name="maxBlock"/> samples.</summary>
-    public HarmonicPercussive(int maxBlock)
+    /// <param name="maxBlock">Largest block <see cref="Process"/> or <see cref="Analyse"/> is given.</param>
+    /// <param name="outputs">What to produce. Without <see cref="SeparationOutputs.Audio"/> the masked frames are not
+    /// transformed back (the energies need only the masked spectra, by Parseval), and only <see cref="Analyse"/> may be
+    /// called; without <see cref="SeparationOutputs.Energy"/> the energies stay 0.</param>
+    public HarmonicPercussive(int maxBlock, SeparationOutputs outputs = SeparationOutputs.Audio | SeparationOutputs.Energy)
     {
+        _audio = outputs.HasFlag(SeparationOutputs.Audio);
+        _energy = outputs.HasFlag(SeparationOutputs.Energy);
         for (var i = 0; i < Ring; i++)
         {
             _windowed[i] = new float[FftSize];
@@ -95,6 +117,25 @@ public sealed class HarmonicPercussive
     /// </summary>
     public void Process(ReadOnlySpan<float> input, Span<float> harmonic, Span<float> percussive)
     {
+        if (!_audio)
+        {
+            throw new InvalidOperationException("this separator was made without audio outputs; use Analyse");
+        }
+        Analyse(input);
+        _outH.Read(harmonic[..input.Length]);
+        _outP.Read(percussive[..input.Length]);
+    }
+
+    /// <summary>
+    /// Consumes <paramref name="input"/> (as <see cref="Process"/> does) and queues its output, if any, for the
+    /// next <see cref="Process"/>; on its own, for a separator made for its energies only.
+    /// </summary>
+    public void Analyse(ReadOnlySpan<float> input)
+    {
+        if (input.Length > _clean.Length)
+        {
+            throw new ArgumentException($"blocks are at most {_clean.Length} samples", nameof(input));
+        }
         var clean = _clean.AsSpan(0, input.Length);
         for (var i = 0; i < clean.Length; i++)
         {
@@ -111,8 +152,6 @@ public sealed class HarmonicPercussive
                 _framer.Advance();
             }
         }
-        _outH.Read(harmonic[..input.Length]);
-        _outP.Read(percussive[..input.Length]);
     }
 
     /// <summary>Forgets all history, as at the start of a stream.</summary>
@@ -132,6 +171,10 @@ public sealed class HarmonicPercussive
         // Latency − (N − hop) outputs come from before any frame: zeros.
         _outH.Clear();
         _outP.Clear();
+        if (!_audio)
+        {
+            return;
+        }
         _outH.WriteZeros(Latency - (FftSize - Hop));
         _outP.WriteZeros(Latency - (FftSize - Hop));
     }
@@ -163,6 +206,10 @@ public sealed class HarmonicPercussive
         }
         var old = (int)(target % Ring);
         Mask(_re[old], _im[old], _percussiveHistory[old]);
+        if (!_audio)
+        {
+            return;
+        }
         // Harmonic frame: IFFT of M_h·X. Percussive frame: with m = 1, M_p = 1 − M_h, so it is the windowed input minus
         // the harmonic frame (exact sum, one transform saved); otherwise its own transform.
         _fft.Inverse(_maskRe, _maskIm, _frameH);
@@ -185,13 +232,14 @@ public sealed class HarmonicPercussive
         _outP.Write(_completedP);
     }
 
-    // M_h·X into _maskRe/_maskIm, using the harmonic medians of the target frame (in _harmonic) and its percussive ones.
+    // M_h·X into _maskRe/_maskIm, using the harmonic medians of the target frame (in _harmonic) and its percussive ones;
+    // both masks kept for the energies.
     private void Mask(float[] re, float[] im, float[] percussive)
     {
         var p = Power;
         var m = Margin;
-        double eh = 0, ep = 0;
-        for (var k = 0; k < Bins; k++)
+        var k = p == 2f ? MaskSquared(re, im, percussive, m) : 0;
+        for (; k < Bins; k++)
         {
             var h = _harmonic[k];
             var q = percussive[k];
@@ -222,13 +270,70 @@ public sealed class HarmonicPercussive
             }
             _maskRe[k] = re[k] * mh;
             _maskIm[k] = im[k] * mh;
+            _harmonicMask[k] = mh;
+            _percussiveMask[k] = mp;
+        }
+        if (!_energy)
+        {
+            return;
+        }
+        // In bin order, in double: the sums do not depend on how the masks were computed.
+        double eh = 0, ep = 0;
+        for (k = 0; k < Bins; k++)
+        {
             var power = re[k] * (double)re[k] + im[k] * (double)im[k];
+            var mh = _harmonicMask[k];
+            var mp = _percussiveMask[k];
             eh += mh * mh * power;
             ep += mp * mp * power;
         }
         HarmonicEnergy += eh;
         PercussiveEnergy += ep;
     }
+
+    // The scalar loop's power-2 branch, 16 bins at a time with the same operations in the same order (so the same
+    // values); returns how many bins it did (the rest are left to the scalar loop).
+    private int MaskSquared(float[] re, float[] im, float[] percussive, float margin)
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return 0;
+        }
+        var width = Vector512<float>.Count;
+        var squaredMargin = Vector512.Create(margin * margin);
+        var half = Vector512.Create(0.5f);
+        var one = Vector512.Create(1f);
+        var zero = Vector512<float>.Zero;
+        ref var hr = ref MemoryMarshal.GetArrayDataReference(_harmonic);
+        ref var qr = ref MemoryMarshal.GetArrayDataReference(percussive);
+        ref var rr = ref MemoryMarshal.GetArrayDataReference(re);
+        ref var ir = ref MemoryMarshal.GetArrayDataReference(im);
+        var k = 0;
+        for (; k + width <= Bins; k += width)
+        {
+            var at = (nuint)k;
+            var h = Vector512.LoadUnsafe(ref hr, at);
+            var q = Vector512.LoadUnsafe(ref qr, at);
+            var h2 = h * h;
+            var q2 = q * q;
+            var mh = h2 / (h2 + squaredMargin * q2);
+            var mp = q2 / (q2 + squaredMargin * h2);
+            var none = Vector512.LessThanOrEqual(h, zero) & Vector512.LessThanOrEqual(q, zero);
+            mh = Vector512.ConditionalSelect(none, half, mh);
+            mp = Vector512.ConditionalSelect(none, half, mp);
+            mh = Vector512.ConditionalSelect(NotFinite(mh), Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(h, q), one, zero), mh);
+            mp = Vector512.ConditionalSelect(NotFinite(mp), Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(q, h), one, zero), mp);
+            (Vector512.LoadUnsafe(ref rr, at) * mh).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_maskRe), at);
+            (Vector512.LoadUnsafe(ref ir, at) * mh).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_maskIm), at);
+            mh.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_harmonicMask), at);
+            mp.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_percussiveMask), at);
+        }
+        return k;
+    }
+
+    // All-ones lanes where x is ±∞ or NaN (x − x is then NaN, never 0).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> NotFinite(Vector512<float> x) => ~Vector512.Equals(x - x, Vector512<float>.Zero);
 
     private void PercussiveSpectrum(float[] re, float[] im, float[] percussive)
     {

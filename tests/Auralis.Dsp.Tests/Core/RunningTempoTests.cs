@@ -60,3 +60,32 @@ public class RunningTempoTests
         Assert.Equal(default, running.Current);
     }
 }
+
+public class AutocorrelationTests
+{
+    [Fact]
+    public void Autocorrelation_is_bit_identical_to_the_plain_sum_in_order()
+    {
+        var rng = new Random(7);
+        foreach (var length in new[] { 3, 9, 40, 1033 })
+        {
+            var x = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+            var mean = TempoEstimator.Mean(x);
+            var acf = new double[length];
+            TempoEstimator.Autocorrelate(x, mean, acf, 0, length - 1);
+            for (var lag = 0; lag < length; lag++)
+            {
+                double sum = 0;
+                for (var i = lag; i < length; i++)
+                {
+                    sum += (x[i] - mean) * (x[i - lag] - mean);
+                }
+                Assert.Equal(sum / (length - lag), acf[lag]);
+            }
+            // A slice starting anywhere gives the same values.
+            var slice = new double[length];
+            TempoEstimator.Autocorrelate(x, mean, slice, 1, length - 1);
+            Assert.Equal(acf[1..], slice[1..]);
+        }
+    }
+}
