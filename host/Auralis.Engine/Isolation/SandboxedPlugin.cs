@@ -101,11 +101,13 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
         }
         _hangTicks = (long)(_process.Options.HangTimeout.TotalSeconds * Stopwatch.Frequency);
         _startTicks = (long)(_process.Options.StartTimeout.TotalSeconds * Stopwatch.Frequency);
-        // Offline, waiting is free: wait up to the hang timeout. Realtime, never hold the callback longer than one
+        // Offline, waiting is free: no deadline of its own, only the hang limit (the start timeout for a fresh child's
+        // first block, which compiles the plugin; capping that at the hang timeout passed a whole run through when a
+        // restarted child was slow to warm up on a loaded machine). Realtime, never hold the callback longer than one
         // block's duration: a late answer is skipped (passed through) rather than stalling every other node.
         _blockWaitTicks = setup.Mode == ProcessMode.Realtime
             ? (long)(setup.MaxBlockSize / setup.SampleRate * Stopwatch.Frequency)
-            : _hangTicks;
+            : long.MaxValue;
         _process.Attach(this);
         _bypass = new DelayLine[layout.OutputChannelCount];
         _bypassSource = new int[layout.OutputChannelCount];
