@@ -271,7 +271,7 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
                 LinuxNative.Wake(exchange.Request);
                 _requestedAt = Stopwatch.GetTimestamp();
                 answered = AwaitResponse(exchange, _requestedAt + Math.Min(_blockWaitTicks, HangLimit()));
-                if (!answered && Volatile.Read(ref _state) == Up)
+                if (!answered && Volatile.Read(ref _state) == Up && Volatile.Read(ref _generation) == _seenGeneration)
                 {
                     _awaiting = true;
                     if (_blockWaitTicks >= HangLimit())
@@ -354,7 +354,10 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
             {
                 return true;
             }
-            if (Volatile.Read(ref _state) != Up)
+            // The child this request went to is gone: down, or already replaced by a restarted one (a loaded machine
+            // can keep this thread asleep through the whole restart). Waiting on would blame the new child for the
+            // old one's silence and kill it as hung.
+            if (Volatile.Read(ref _state) != Up || Volatile.Read(ref _generation) != _seenGeneration)
             {
                 return false;
             }
