@@ -75,7 +75,11 @@ public sealed class TestJackClient : IJackClientHandler, IDisposable
             if (midway is not null)
             {
                 WaitForRecorded(frames / 2);
+                // The change runs at real-time pace: freewheeling, the second half could be recorded before a change
+                // that takes wall-clock time (a graph swap compiles and warms up) lands, and the test would see none.
+                _client.SetFreewheel(false);
                 midway();
+                _client.SetFreewheel(true);
             }
             WaitForRecorded(frames);
         }
