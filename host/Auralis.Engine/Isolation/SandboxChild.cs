@@ -102,6 +102,7 @@ public static class SandboxChild
         private readonly object _gate = new(); // Reset/Summarize (control) never overlap a block
         private Thread? _thread;
         private volatile bool _stopping;
+        private int _lastRequest;
 
         public ChildInstance(LoadedPlugin plugin, ExchangeShape shape, string memoryPath)
         {
@@ -130,13 +131,17 @@ public static class SandboxChild
             _instance.Initialize(setup);
             _instance.Reset();
             parameters.AsSpan(0, Math.Min(parameters.Length, _exchange.Parameters.Length)).CopyTo(_exchange.Parameters);
+            // Taken here, before the create reply: once the host has it, it may send the first block at any moment, and
+            // a serving thread that read the word only when it got scheduled could take that block for an old one and
+            // never answer it (seen on a loaded CI machine: the first block of a fresh child timed out as a hang).
+            _lastRequest = Volatile.Read(ref *_exchange.Request);
             _thread = new Thread(Serve, 16 << 20) { IsBackground = true, Name = $"plugin {_plugin.Id}" };
             _thread.Start();
         }
 
         private void Serve()
         {
-            var seen = Volatile.Read(ref *_exchange.Request);
+            var seen = _lastRequest;
             while (!_stopping)
             {
                 var request = Volatile.Read(ref *_exchange.Request);

@@ -209,9 +209,9 @@ internal sealed class SandboxProcess : IDisposable
             {
                 instances = [.. _instances];
             }
-            var hung = instances.Aggregate(false, (any, i) => i.ConsumeHangDeclared() | any);
-            var reason = hung
-                ? $"hung (no answer within {Options.HangTimeout.TotalMilliseconds:0} ms) and was killed"
+            var hungAfterMs = instances.Aggregate(0, (most, i) => Math.Max(i.ConsumeHangDeclared(), most));
+            var reason = hungAfterMs > 0
+                ? $"hung (no answer within {hungAfterMs} ms) and was killed"
                 : $"crashed ({ChildExit.Describe(child.ExitCode)}{(StderrTail() is { Length: > 0 } said ? $": {said}" : "")})";
             child.Dispose();
             // Record first, then release the audio thread: whoever reads the node's fault next sees the incident.

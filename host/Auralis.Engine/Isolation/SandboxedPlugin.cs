@@ -45,7 +45,7 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
     private long _position;
     private long _bypassedFrames;
     private int _lateBlocks;
-    private int _hangDeclared;
+    private int _hangDeclared; // the limit in ms that was exceeded; 0 = not declared
 
     public SandboxedPlugin(SandboxProcess process, LoadedPlugin plugin)
     {
@@ -180,7 +180,8 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
     /// <summary>The sandbox will not restart the child again. Thread: supervisor.</summary>
     internal void MarkGaveUp() => Volatile.Write(ref _state, GaveUp);
 
-    internal bool ConsumeHangDeclared() => Interlocked.Exchange(ref _hangDeclared, 0) != 0;
+    /// <summary>The wait (ms) after which the audio thread declared the child hung, or 0 if it did not.</summary>
+    internal int ConsumeHangDeclared() => Interlocked.Exchange(ref _hangDeclared, 0);
 
     internal long LastPosition => Interlocked.Read(ref _position);
 
@@ -252,7 +253,7 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
                 }
                 else if (Stopwatch.GetTimestamp() - _requestedAt > HangLimit())
                 {
-                    DeclareHung();
+                    DeclareHung(HangLimit());
                 }
             }
             if (!_awaiting && Volatile.Read(ref _state) == Up)
@@ -276,7 +277,7 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
                     _awaiting = true;
                     if (_blockWaitTicks >= HangLimit())
                     {
-                        DeclareHung();
+                        DeclareHung(HangLimit());
                     }
                     else
                     {
@@ -371,11 +372,11 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
     }
 
     // The child stopped answering: kill it (allocation-free); the supervisor sees it exit and restarts it.
-    private void DeclareHung()
+    private void DeclareHung(long limitTicks)
     {
         if (Interlocked.CompareExchange(ref _state, Down, Up) == Up)
         {
-            Volatile.Write(ref _hangDeclared, 1);
+            Volatile.Write(ref _hangDeclared, (int)Math.Max(1, limitTicks * 1000 / Stopwatch.Frequency));
             var pid = _process.ChildPid;
             if (pid > 0)
             {
@@ -422,11 +423,11 @@ internal sealed unsafe class SandboxedPlugin : IAudioPlugin, ISandboxedInstance
         {
             parts.AddRange(_incidents.Select(i => i.ToString()));
         }
-        if (Volatile.Read(ref _hangDeclared) != 0)
+        if (Volatile.Read(ref _hangDeclared) is var limitMs and not 0)
         {
             // Declared on the audio thread a moment ago; the supervisor has not recorded it yet.
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"in its sandbox process hung (no answer within {_process.Options.HangTimeout.TotalMilliseconds:0} ms) at sample {LastPosition} and was killed; the node was bypassed; the process is restarting"));
+                $"in its sandbox process hung (no answer within {limitMs} ms) at sample {LastPosition} and was killed; the node was bypassed; the process is restarting"));
         }
         if (BypassedFrames > 0 && parts.Count > 0)
         {
