@@ -47,6 +47,8 @@ public static class DoctorCommand
                 : new Check("native", dep.LibraryName, dep.Required ? "fail" : "warn", $"{problem}; needed for {dep.NeededFor}", null, dep.Fix));
         }
 
+        checks.Add(new Check("cpu", "vector instructions", "ok", VectorPaths()));
+
         // Plugins: the directory, the ones this installation requires, and every folder present.
         var catalog = host.Catalog;
         if (catalog.DirectoryError is { } dirError)
@@ -84,6 +86,23 @@ public static class DoctorCommand
                 : new Check("plugins", record.Id, "ok", $"{record.Manifest!.Version} loads ({record.TryLoad()!.Descriptor.Kind.ToString().ToLowerInvariant()})", record.Folder));
         }
         return checks;
+    }
+
+    /// <summary>Which of the DSP's code paths this process runs: the widest vectors the runtime lets the JIT use. A
+    /// performance report needs it, and the runtime's <c>DOTNET_Enable*</c> switches (or a VM's CPU model) change it.</summary>
+    public static string VectorPaths()
+    {
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return "512-bit (AVX-512)";
+        }
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            return "256-bit (AVX2)";
+        }
+        return System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated
+            ? "128-bit (SSE4 or NEON: the DSP's wider paths are off, it runs slower)"
+            : "scalar (no hardware intrinsics: the DSP's vector paths are off, it runs much slower)";
     }
 
     private static int Run(CliHost host, bool asJson) => host.Run(() =>

@@ -14,7 +14,7 @@ public static class GoldenFiles
 {
     public static string ExpectedRoot => Path.Combine(TestPaths.RepoRoot, "golden-audio", "expected");
 
-    private static bool Updating => Environment.GetEnvironmentVariable("AURALIS_UPDATE_GOLDEN") == "1";
+    public static bool Updating => Environment.GetEnvironmentVariable("AURALIS_UPDATE_GOLDEN") == "1";
 
     private static string Received(string name)
     {
@@ -24,7 +24,7 @@ public static class GoldenFiles
     }
 
     /// <summary>Compares JSON; <paramref name="tolerance"/> gives the absolute tolerance of the number at a path.</summary>
-    public static void AssertJson(string name, string receivedJson, Func<string, double> tolerance)
+    public static void AssertJson(string name, string receivedJson, Func<string, double> tolerance, string variant = "")
     {
         var expectedPath = Path.Combine(ExpectedRoot, name);
         var pretty = JsonSerializer.Serialize(JsonDocument.Parse(receivedJson).RootElement, new JsonSerializerOptions { WriteIndented = false });
@@ -39,9 +39,9 @@ public static class GoldenFiles
         Compare("", JsonDocument.Parse(File.ReadAllText(expectedPath)).RootElement, JsonDocument.Parse(pretty).RootElement, tolerance, differences);
         if (differences.Count > 0)
         {
-            var received = Received(name.Replace(".json", ".received.json", StringComparison.Ordinal));
+            var received = Received(name.Replace(".json", $".{Suffix(variant)}received.json", StringComparison.Ordinal));
             File.WriteAllText(received, pretty + "\n");
-            var report = $"{differences.Count} difference(s) from {expectedPath} (received: {received}):\n" + string.Join("\n", differences.Take(25));
+            var report = $"{Prefix(variant)}{differences.Count} difference(s) from {expectedPath} (received: {received}):\n" + string.Join("\n", differences.Take(25));
             File.WriteAllText(received + ".diff.txt", report + "\n");
             Assert.Fail(report);
         }
@@ -49,7 +49,7 @@ public static class GoldenFiles
 
     /// <summary>Compares audio (any format libsndfile reads): same shape, SNR against the expected at least
     /// <paramref name="minSnrDb"/> and no sample further off than <paramref name="maxAbsError"/>.</summary>
-    public static void AssertAudio(string name, string receivedPath, double minSnrDb, double maxAbsError)
+    public static void AssertAudio(string name, string receivedPath, double minSnrDb, double maxAbsError, string variant = "")
     {
         var expectedPath = Path.Combine(ExpectedRoot, name);
         if (Updating)
@@ -93,12 +93,17 @@ public static class GoldenFiles
         }
         if (problem is not null)
         {
-            var copy = Received(name.Replace(".flac", ".received.flac", StringComparison.Ordinal));
+            var copy = Received(name.Replace(".flac", $".{Suffix(variant)}received.flac", StringComparison.Ordinal));
             CommandRunner.Run("sox", [receivedPath, "-b", "24", copy]);
             File.WriteAllText(copy + ".diff.txt", $"{expectedPath}: {problem}\n");
-            Assert.Fail($"{name}: {problem} (received: {copy})");
+            Assert.Fail($"{Prefix(variant)}{name}: {problem} (received: {copy})");
         }
     }
+
+    // A variant (e.g. the instruction-set level) keeps each run's received file apart and names itself in the failure.
+    private static string Suffix(string variant) => variant.Length == 0 ? "" : variant + ".";
+
+    private static string Prefix(string variant) => variant.Length == 0 ? "" : $"[{variant}] ";
 
     private static void Compare(string path, JsonElement expected, JsonElement received, Func<string, double> tolerance, List<string> differences)
     {
