@@ -29,8 +29,8 @@ public static unsafe class ModuleEntry
                 {
                     // Contents/Resources/bridge/Auralis.Vst3.dll -> Contents/Resources
                     var bridge = Path.GetDirectoryName(typeof(ModuleEntry).Assembly.Location)!;
-                    // Started by a native host, the runtime has no application base directory; the plugin loader
-                    // (McMaster) probes it, so it is the bridge's folder (only when no .NET application set one).
+                    // Started by a native host, the runtime has no application base directory; the engine locates its
+                    // files from it, so it is the bridge's folder (only when no .NET application set one).
                     if (string.IsNullOrEmpty(AppContext.BaseDirectory))
                     {
                         AppContext.SetData("APP_CONTEXT_BASE_DIRECTORY", bridge + Path.DirectorySeparatorChar);

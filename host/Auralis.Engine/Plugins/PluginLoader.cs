@@ -62,10 +62,9 @@ public static class PluginLoader
         Assembly assembly;
         try
         {
-            var loader = McMaster.NETCore.Plugins.PluginLoader.CreateFromAssemblyFile(entryPath, sharedTypes: [typeof(IAudioPlugin)]);
-            assembly = loader.LoadDefaultAssembly();
+            assembly = new PluginLoadContext(id, entryPath).LoadFromAssemblyPath(entryPath);
         }
-        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException or InvalidOperationException)
         {
             throw Fail(PluginErrorKind.AssemblyLoadFailed, id, entryPath, $"{e.GetType().Name}: {e.Message}",
                 "reinstall the plugin; its assembly or a dependency is damaged or missing", e);
