@@ -31,7 +31,9 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
     {
         if (assemblyName.Name == PluginLoader.SdkAssemblyName)
         {
-            return null; // the host's: shared types are what make the plugin usable
+            // The host's own copy, wherever the host was loaded: in the VST3 bridge that is the component context
+            // hostfxr made for it, not the default one. Shared types are what make the plugin usable.
+            return typeof(Auralis.Sdk.IAudioPlugin).Assembly;
         }
         var path = _resolver?.ResolveAssemblyToPath(assemblyName);
         if (path is null && assemblyName.Name is { } name)
