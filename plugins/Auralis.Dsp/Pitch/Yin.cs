@@ -18,18 +18,28 @@ public readonly record struct PitchEstimate(float Hz, float Confidence, bool Voi
 /// cumulative mean normalised difference d′(τ) = d(τ)·τ / Σ_{k=1..τ} d(k), the absolute threshold (the first dip of d′
 /// under it, followed to its local minimum) and parabolic interpolation of the minimum. Allocation-free after
 /// construction; one instance per stream.
+/// <para>Two transforms per frame instead of three: the frame's spectrum is that of its first half zero-padded (A)
+/// plus that of its second half zero-padded, shifted by W (X = A + (−1)^k·B). With a hop of W/2 (or W/4, W) a frame's
+/// first half is an earlier frame's second half, whose spectrum B was kept, so only B of the new second half is
+/// transformed. A kept spectrum is used only when its samples are bit-identical to the new first half, so the result
+/// does not depend on the hop, on skipped frames or on state: a miss transforms the first half too.</para>
 /// </summary>
 public sealed class Yin
 {
     private readonly int _frame;
     private readonly int _window;
     private readonly RealFft _fft;
-    private readonly float[] _lead;      // the first W samples, zero padded to the frame size
+    private readonly float[] _lead;      // a half frame (W samples) followed by W zeros
     private readonly float[] _re, _im, _re2, _im2;
     private readonly float[] _correlation;
     private readonly double[] _energy;   // cumulative sum of squares of the frame
     private readonly float[] _cmnd;      // d′(τ), τ = 0..W−1
     private readonly double[] _difference, _runningSum; // d(τ) and Σ_{k=1..τ} d(k), τ = 0..W−1
+    // The last frames' second halves and the spectra of those halves zero-padded, oldest overwritten first.
+    private const int KeptHalves = 4;
+    private readonly float[][] _keptSamples, _keptRe, _keptIm;
+    private readonly bool[] _kept;
+    private int _nextKept;
 
     /// <summary>Creates an estimator for frames of <paramref name="frameSize"/> samples (a power of two); W = frameSize/2.</summary>
     public Yin(int frameSize, double sampleRate)
@@ -48,6 +58,16 @@ public sealed class Yin
         _cmnd = new float[_window];
         _difference = new double[_window];
         _runningSum = new double[_window];
+        _keptSamples = new float[KeptHalves][];
+        _keptRe = new float[KeptHalves][];
+        _keptIm = new float[KeptHalves][];
+        _kept = new bool[KeptHalves];
+        for (var i = 0; i < KeptHalves; i++)
+        {
+            _keptSamples[i] = new float[_window];
+            _keptRe[i] = new float[_fft.BinCount];
+            _keptIm[i] = new float[_fft.BinCount];
+        }
     }
 
     /// <summary>Samples per frame (2·W).</summary>
@@ -69,9 +89,7 @@ public sealed class Yin
 
         // r_t(τ) = Σ_{j<W} x[j]·x[j+τ]: correlate the frame with its first W samples. The frame is 2W long and
         // τ < W, so j + τ < 2W never wraps in the circular correlation of size 2W.
-        _fft.Forward(frame, _re, _im);
-        frame[..w].CopyTo(_lead);
-        _fft.Forward(_lead, _re2, _im2);
+        FrameSpectrum(frame);
         // X · conj(A)
         var k = ConjugateProductWide();
         for (; k < _re.Length; k++)
@@ -139,6 +157,73 @@ public sealed class Yin
             return new PitchEstimate(0f, Math.Clamp(1f - _cmnd[best], 0f, 1f), false);
         }
         return new PitchEstimate(hz, Math.Clamp(1f - _cmnd[best], 0f, 1f), true);
+    }
+
+    // A (first half zero-padded) into _re2/_im2 and X = A + (−1)^k·B into _re/_im, B being the second half's spectrum,
+    // which is kept for the frames whose first half it will be.
+    private void FrameSpectrum(ReadOnlySpan<float> frame)
+    {
+        var w = _window;
+        var first = MemoryMarshal.AsBytes(frame[..w]);
+        var found = -1;
+        for (var i = 0; i < KeptHalves && found < 0; i++)
+        {
+            if (_kept[i] && first.SequenceEqual(MemoryMarshal.AsBytes(_keptSamples[i].AsSpan())))
+            {
+                found = i;
+            }
+        }
+        if (found >= 0)
+        {
+            _keptRe[found].CopyTo(_re2, 0);
+            _keptIm[found].CopyTo(_im2, 0);
+        }
+        else
+        {
+            frame[..w].CopyTo(_lead); // the rest of _lead stays zero
+            _fft.Forward(_lead, _re2, _im2);
+        }
+        var slot = _nextKept;
+        _nextKept = (slot + 1) % KeptHalves;
+        frame[w..].CopyTo(_keptSamples[slot]);
+        frame[w..].CopyTo(_lead);
+        _fft.Forward(_lead, _keptRe[slot], _keptIm[slot]);
+        _lead.AsSpan(0, w).Clear();
+        _kept[slot] = true;
+
+        var br = _keptRe[slot];
+        var bi = _keptIm[slot];
+        var k = ShiftedSumWide(br, bi);
+        for (; k < _re.Length; k++)
+        {
+            var sign = (k & 1) == 0 ? 1f : -1f;
+            _re[k] = _re2[k] + sign * br[k];
+            _im[k] = _im2[k] + sign * bi[k];
+        }
+    }
+
+    // X = A + (−1)^k·B, 16 bins at a time (16 is even: every vector starts on an even bin); returns the bins done.
+    private int ShiftedSumWide(float[] br, float[] bi)
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return 0;
+        }
+        var signs = Vector512.Create(1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f);
+        ref var xr = ref MemoryMarshal.GetArrayDataReference(_re);
+        ref var xi = ref MemoryMarshal.GetArrayDataReference(_im);
+        ref var ar = ref MemoryMarshal.GetArrayDataReference(_re2);
+        ref var ai = ref MemoryMarshal.GetArrayDataReference(_im2);
+        ref var r = ref MemoryMarshal.GetArrayDataReference(br);
+        ref var i = ref MemoryMarshal.GetArrayDataReference(bi);
+        var k = 0;
+        for (; k + 16 <= _re.Length; k += 16)
+        {
+            var at = (nuint)k;
+            (Vector512.LoadUnsafe(ref ar, at) + signs * Vector512.LoadUnsafe(ref r, at)).StoreUnsafe(ref xr, at);
+            (Vector512.LoadUnsafe(ref ai, at) + signs * Vector512.LoadUnsafe(ref i, at)).StoreUnsafe(ref xi, at);
+        }
+        return k;
     }
 
     // X·conj(A) into _re/_im, 16 bins at a time; returns the bins done.
