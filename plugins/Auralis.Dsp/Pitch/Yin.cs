@@ -89,15 +89,8 @@ public sealed class Yin
 
         // r_t(τ) = Σ_{j<W} x[j]·x[j+τ]: correlate the frame with its first W samples. The frame is 2W long and
         // τ < W, so j + τ < 2W never wraps in the circular correlation of size 2W.
-        FrameSpectrum(frame);
-        // X · conj(A)
-        var k = ConjugateProductWide();
-        for (; k < _re.Length; k++)
-        {
-            float xr = _re[k], xi = _im[k], ar = _re2[k], ai = _im2[k];
-            _re[k] = xr * ar + xi * ai;
-            _im[k] = xi * ar - xr * ai;
-        }
+        var (ar, ai, br, bi) = HalfSpectra(frame);
+        CrossSpectrum(ar, ai, br, bi);
         _fft.Inverse(_re, _im, _correlation);
 
         _energy[0] = 0;
@@ -159,9 +152,10 @@ public sealed class Yin
         return new PitchEstimate(hz, Math.Clamp(1f - _cmnd[best], 0f, 1f), true);
     }
 
-    // A (first half zero-padded) into _re2/_im2 and X = A + (−1)^k·B into _re/_im, B being the second half's spectrum,
-    // which is kept for the frames whose first half it will be.
-    private void FrameSpectrum(ReadOnlySpan<float> frame)
+    // The spectra of the frame's first half (A) and second half (B), each zero-padded. A is a kept B when an earlier
+    // frame's second half had these very samples, else it is transformed into _re2/_im2; B is kept for the frames whose
+    // first half it will be. The slot B goes into is never the one A was found in.
+    private (float[] Ar, float[] Ai, float[] Br, float[] Bi) HalfSpectra(ReadOnlySpan<float> frame)
     {
         var w = _window;
         var first = MemoryMarshal.AsBytes(frame[..w]);
@@ -173,80 +167,60 @@ public sealed class Yin
                 found = i;
             }
         }
-        if (found >= 0)
-        {
-            _keptRe[found].CopyTo(_re2, 0);
-            _keptIm[found].CopyTo(_im2, 0);
-        }
-        else
+        if (found < 0)
         {
             frame[..w].CopyTo(_lead); // the rest of _lead stays zero
             _fft.Forward(_lead, _re2, _im2);
         }
-        var slot = _nextKept;
+        var slot = _nextKept == found ? (found + 1) % KeptHalves : _nextKept;
         _nextKept = (slot + 1) % KeptHalves;
         frame[w..].CopyTo(_keptSamples[slot]);
         frame[w..].CopyTo(_lead);
         _fft.Forward(_lead, _keptRe[slot], _keptIm[slot]);
         _lead.AsSpan(0, w).Clear();
         _kept[slot] = true;
+        return found < 0
+            ? (_re2, _im2, _keptRe[slot], _keptIm[slot])
+            : (_keptRe[found], _keptIm[found], _keptRe[slot], _keptIm[slot]);
+    }
 
-        var br = _keptRe[slot];
-        var bi = _keptIm[slot];
-        var k = ShiftedSumWide(br, bi);
+    // X·conj(A) into _re/_im, with the frame's spectrum X = A + (−1)^k·B (the second half is shifted by W = N/2).
+    private void CrossSpectrum(float[] ar, float[] ai, float[] br, float[] bi)
+    {
+        var k = CrossSpectrumWide(ar, ai, br, bi);
         for (; k < _re.Length; k++)
         {
             var sign = (k & 1) == 0 ? 1f : -1f;
-            _re[k] = _re2[k] + sign * br[k];
-            _im[k] = _im2[k] + sign * bi[k];
+            float xr = ar[k] + sign * br[k], xi = ai[k] + sign * bi[k];
+            _re[k] = xr * ar[k] + xi * ai[k];
+            _im[k] = xi * ar[k] - xr * ai[k];
         }
     }
 
-    // X = A + (−1)^k·B, 16 bins at a time (16 is even: every vector starts on an even bin); returns the bins done.
-    private int ShiftedSumWide(float[] br, float[] bi)
+    // The same, 16 bins at a time (16 is even: every vector starts on an even bin); returns the bins done.
+    private int CrossSpectrumWide(float[] ar, float[] ai, float[] br, float[] bi)
     {
         if (!Vector512.IsHardwareAccelerated)
         {
             return 0;
         }
         var signs = Vector512.Create(1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f);
-        ref var xr = ref MemoryMarshal.GetArrayDataReference(_re);
-        ref var xi = ref MemoryMarshal.GetArrayDataReference(_im);
-        ref var ar = ref MemoryMarshal.GetArrayDataReference(_re2);
-        ref var ai = ref MemoryMarshal.GetArrayDataReference(_im2);
-        ref var r = ref MemoryMarshal.GetArrayDataReference(br);
-        ref var i = ref MemoryMarshal.GetArrayDataReference(bi);
+        ref var outRe = ref MemoryMarshal.GetArrayDataReference(_re);
+        ref var outIm = ref MemoryMarshal.GetArrayDataReference(_im);
+        ref var aRe0 = ref MemoryMarshal.GetArrayDataReference(ar);
+        ref var aIm0 = ref MemoryMarshal.GetArrayDataReference(ai);
+        ref var bRe0 = ref MemoryMarshal.GetArrayDataReference(br);
+        ref var bIm0 = ref MemoryMarshal.GetArrayDataReference(bi);
         var k = 0;
         for (; k + 16 <= _re.Length; k += 16)
         {
             var at = (nuint)k;
-            (Vector512.LoadUnsafe(ref ar, at) + signs * Vector512.LoadUnsafe(ref r, at)).StoreUnsafe(ref xr, at);
-            (Vector512.LoadUnsafe(ref ai, at) + signs * Vector512.LoadUnsafe(ref i, at)).StoreUnsafe(ref xi, at);
-        }
-        return k;
-    }
-
-    // X·conj(A) into _re/_im, 16 bins at a time; returns the bins done.
-    private int ConjugateProductWide()
-    {
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            return 0;
-        }
-        ref var xr = ref MemoryMarshal.GetArrayDataReference(_re);
-        ref var xi = ref MemoryMarshal.GetArrayDataReference(_im);
-        ref var ar = ref MemoryMarshal.GetArrayDataReference(_re2);
-        ref var ai = ref MemoryMarshal.GetArrayDataReference(_im2);
-        var k = 0;
-        for (; k + 16 <= _re.Length; k += 16)
-        {
-            var at = (nuint)k;
-            var r = Vector512.LoadUnsafe(ref xr, at);
-            var i = Vector512.LoadUnsafe(ref xi, at);
-            var r2 = Vector512.LoadUnsafe(ref ar, at);
-            var i2 = Vector512.LoadUnsafe(ref ai, at);
-            (r * r2 + i * i2).StoreUnsafe(ref xr, at);
-            (i * r2 - r * i2).StoreUnsafe(ref xi, at);
+            var aRe = Vector512.LoadUnsafe(ref aRe0, at);
+            var aIm = Vector512.LoadUnsafe(ref aIm0, at);
+            var xr = aRe + signs * Vector512.LoadUnsafe(ref bRe0, at);
+            var xi = aIm + signs * Vector512.LoadUnsafe(ref bIm0, at);
+            (xr * aRe + xi * aIm).StoreUnsafe(ref outRe, at);
+            (xi * aRe - xr * aIm).StoreUnsafe(ref outIm, at);
         }
         return k;
     }
