@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Auralis.Dsp;
 
@@ -85,12 +86,15 @@ public sealed class RealFft
         {
             ThrowSizes();
         }
-        var rev = _bitReverse;
-        for (var n = 0; n < m; n++)
+        ref var rev = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
+        ref var x = ref MemoryMarshal.GetReference(input);
+        ref var re0 = ref MemoryMarshal.GetReference(re);
+        ref var im0 = ref MemoryMarshal.GetReference(im);
+        for (var n = 0; n < m; n++) // every index is below M (checked above): no bounds checks in this scatter
         {
-            var j = rev[n];
-            re[j] = input[2 * n];
-            im[j] = input[2 * n + 1];
+            var j = Unsafe.Add(ref rev, n);
+            Unsafe.Add(ref re0, j) = Unsafe.Add(ref x, 2 * n);
+            Unsafe.Add(ref im0, j) = Unsafe.Add(ref x, 2 * n + 1);
         }
         ComplexInPlace(re[..m], im[..m]);
 
@@ -190,7 +194,7 @@ public sealed class RealFft
             zi[rev[0]] = 0.5f * (x0 + xm);
             zr[rev[0]] = 0.5f * (x0 - xm);
         }
-        for (var k = 1; k <= m / 2; k++)
+        for (var k = RepackWide(re, im); k <= m / 2; k++)
         {
             var ar = re[k];
             var ai = im[k];
@@ -217,38 +221,98 @@ public sealed class RealFft
         }
         ComplexInPlace(zr, zi);
         var scale = 1f / m;
-        for (var n = 0; n < m; n++)
+        var n = InterleaveWide(zi, zr, scale, output);
+        for (; n < m; n++)
         {
             output[2 * n] = zi[n] * scale;
             output[2 * n + 1] = zr[n] * scale;
         }
     }
 
+    // The inverse's rebuilding of Z for k = 1… 16 at a time (bins k…k+15 and their mirrors, while the two blocks lie on
+    // either side of M/2): the scalar loop's operations per bin, so the same values, then scattered to the bit-reversed
+    // positions. Returns the first k not done.
+    private int RepackWide(ReadOnlySpan<float> re, ReadOnlySpan<float> im)
+    {
+        var k = 1;
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return k;
+        }
+        var m = _half;
+        var reverse = Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        var half = Vector512.Create(0.5f);
+        ref var r = ref MemoryMarshal.GetReference(re);
+        ref var i = ref MemoryMarshal.GetReference(im);
+        ref var cosines = ref MemoryMarshal.GetArrayDataReference(_unpackCos);
+        ref var sines = ref MemoryMarshal.GetArrayDataReference(_unpackSin);
+        ref var rev = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
+        ref var zr = ref MemoryMarshal.GetArrayDataReference(_workRe);
+        ref var zi = ref MemoryMarshal.GetArrayDataReference(_workIm);
+        Span<float> lanes = stackalloc float[64];
+        ref var lane = ref MemoryMarshal.GetReference(lanes);
+        for (; k + 15 < m / 2; k += 16)
+        {
+            var at = (nuint)k;
+            var mirror = (nuint)(m - k - 15);
+            var ar = Vector512.LoadUnsafe(ref r, at);
+            var ai = Vector512.LoadUnsafe(ref i, at);
+            var br = Vector512.Shuffle(Vector512.LoadUnsafe(ref r, mirror), reverse);
+            var bi = -Vector512.Shuffle(Vector512.LoadUnsafe(ref i, mirror), reverse);
+            var er = half * (ar + br);
+            var ei = half * (ai + bi);
+            var dr = half * (ar - br);
+            var di = half * (ai - bi);
+            var c = Vector512.LoadUnsafe(ref cosines, at);
+            var sn = Vector512.LoadUnsafe(ref sines, at);
+            var or = c * dr - sn * di;
+            var oi = c * di + sn * dr;
+            (er - oi).StoreUnsafe(ref lane, 0);
+            (ei + or).StoreUnsafe(ref lane, 16);
+            (er + oi).StoreUnsafe(ref lane, 32);
+            (or - ei).StoreUnsafe(ref lane, 48);
+            for (var l = 0; l < 16; l++)
+            {
+                var j = Unsafe.Add(ref rev, k + l);
+                var jm = Unsafe.Add(ref rev, m - k - l);
+                Unsafe.Add(ref zi, j) = Unsafe.Add(ref lane, l);
+                Unsafe.Add(ref zr, j) = Unsafe.Add(ref lane, 16 + l);
+                Unsafe.Add(ref zi, jm) = Unsafe.Add(ref lane, 32 + l);
+                Unsafe.Add(ref zr, jm) = Unsafe.Add(ref lane, 48 + l);
+            }
+        }
+        return k;
+    }
+
+    // output[2n] = even[n]·scale, output[2n + 1] = odd[n]·scale, 16 n at a time; returns the first n not done.
+    private static int InterleaveWide(float[] even, float[] odd, float scale, Span<float> output)
+    {
+        var n = 0;
+        if (!Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
+        {
+            return n;
+        }
+        var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var high = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        var factor = Vector512.Create(scale);
+        ref var e = ref MemoryMarshal.GetArrayDataReference(even);
+        ref var o = ref MemoryMarshal.GetArrayDataReference(odd);
+        ref var y = ref MemoryMarshal.GetReference(output);
+        for (; n + 16 <= even.Length; n += 16)
+        {
+            var a = Vector512.LoadUnsafe(ref e, (nuint)n) * factor;
+            var b = Vector512.LoadUnsafe(ref o, (nuint)n) * factor;
+            Avx512F.PermuteVar16x32x2(a, low, b).StoreUnsafe(ref y, (nuint)(2 * n));
+            Avx512F.PermuteVar16x32x2(a, high, b).StoreUnsafe(ref y, (nuint)(2 * n + 16));
+        }
+        return n;
+    }
+
     /// <summary>In-place radix-2 decimation-in-time FFT of bit-reversed split-format data.</summary>
     private void ComplexInPlace(Span<float> re, Span<float> im)
     {
         var m = re.Length;
-        if (m >= 4)
-        {
-            // Spans 2 and 4 together (twiddles 1 and −i): one radix-4 pass.
-            for (var s = 0; s < m; s += 4)
-            {
-                float r0 = re[s], r1 = re[s + 1], r2 = re[s + 2], r3 = re[s + 3];
-                float i0 = im[s], i1 = im[s + 1], i2 = im[s + 2], i3 = im[s + 3];
-                float ar = r0 + r1, ai = i0 + i1, br = r0 - r1, bi = i0 - i1;
-                float cr = r2 + r3, ci = i2 + i3, dr = r2 - r3, di = i2 - i3;
-                re[s] = ar + cr;
-                im[s] = ai + ci;
-                re[s + 2] = ar - cr;
-                im[s + 2] = ai - ci;
-                // −i·d = (di, −dr)
-                re[s + 1] = br + di;
-                im[s + 1] = bi - dr;
-                re[s + 3] = br - di;
-                im[s + 3] = bi + dr;
-            }
-        }
-        else if (m == 2)
+        if (m == 2)
         {
             float r0 = re[0], i0 = im[0];
             re[0] = r0 + re[1];
@@ -257,17 +321,19 @@ public sealed class RealFft
             im[1] = i0 - im[1];
             return;
         }
-        else
+        if (m < 4)
         {
             return;
         }
+        // Spans 2, 4 and 8 in registers when 16 lanes fit, else spans 2 and 4 as a scalar radix-4 pass.
+        var h = FirstStagesWide(re, im) ? 8 : FirstStagesRadix4(re, im);
 
         var width = Vector<float>.Count;
         ref var r = ref re[0];
         ref var i = ref im[0];
         ref var tr = ref _twiddleRe[0];
         ref var ti = ref _twiddleIm[0];
-        for (var h = 4; h < m; h *= 2)
+        for (; h < m; h *= 2)
         {
             var span = 2 * h;
             if (h >= width)
@@ -317,6 +383,75 @@ public sealed class RealFft
                 }
             }
         }
+    }
+
+    // Spans 2 and 4 together (twiddles 1 and −i): one radix-4 pass. Returns the next half-span, 4.
+    private static int FirstStagesRadix4(Span<float> re, Span<float> im)
+    {
+        var m = re.Length;
+        for (var s = 0; s < m; s += 4)
+        {
+            float r0 = re[s], r1 = re[s + 1], r2 = re[s + 2], r3 = re[s + 3];
+            float i0 = im[s], i1 = im[s + 1], i2 = im[s + 2], i3 = im[s + 3];
+            float ar = r0 + r1, ai = i0 + i1, br = r0 - r1, bi = i0 - i1;
+            float cr = r2 + r3, ci = i2 + i3, dr = r2 - r3, di = i2 - i3;
+            re[s] = ar + cr;
+            im[s] = ai + ci;
+            re[s + 2] = ar - cr;
+            im[s + 2] = ai - ci;
+            // −i·d = (di, −dr)
+            re[s + 1] = br + di;
+            im[s + 1] = bi - dr;
+            re[s + 3] = br - di;
+            im[s + 3] = bi + dr;
+        }
+        return 4;
+    }
+
+    // The radix-4 pass and the span-8 stage on 16 points at a time, inside two registers. Every output is the scalar
+    // passes' expression with the same operands in the same order: a − b appears as a + (−1)·b and b − a as
+    // (−1)·a + b, which IEEE arithmetic rounds identically, so the values are bit for bit those of the scalar code.
+    private bool FirstStagesWide(Span<float> re, Span<float> im)
+    {
+        var m = re.Length;
+        if (m < 16 || !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
+        {
+            return false;
+        }
+        var pairSwap = Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+        var alternate = Vector512.Create(1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f);
+        var firstPair = Vector512.Create(0, 1, 0, 1, 4, 5, 4, 5, 8, 9, 8, 9, 12, 13, 12, 13);
+        var crossed = Vector512.Create(2, 19, 2, 19, 6, 23, 6, 23, 10, 27, 10, 27, 14, 31, 14, 31); // (c of one, d of the other)
+        var reSigns = Vector512.Create(1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f);
+        var imSigns = Vector512.Create(1f, -1f, -1f, 1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f, 1f);
+        var lower = Vector512.Create(0, 1, 2, 3, 0, 1, 2, 3, 8, 9, 10, 11, 8, 9, 10, 11);
+        var upper = Vector512.Create(4, 5, 6, 7, 4, 5, 6, 7, 12, 13, 14, 15, 12, 13, 14, 15);
+        var halfSigns = Vector512.Create(1f, 1f, 1f, 1f, -1f, -1f, -1f, -1f, 1f, 1f, 1f, 1f, -1f, -1f, -1f, -1f);
+        // Span-8 twiddles exp(−2πik/8), k < 4, in both halves of each group of 8.
+        var twiddleRe = Vector512.Shuffle(Vector512.Create(_twiddleRe[4], _twiddleRe[5], _twiddleRe[6], _twiddleRe[7], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), lower & Vector512.Create(3));
+        var twiddleIm = Vector512.Shuffle(Vector512.Create(_twiddleIm[4], _twiddleIm[5], _twiddleIm[6], _twiddleIm[7], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), lower & Vector512.Create(3));
+        ref var r0 = ref MemoryMarshal.GetReference(re);
+        ref var i0 = ref MemoryMarshal.GetReference(im);
+        for (var s = 0; s + 16 <= m; s += 16)
+        {
+            var at = (nuint)s;
+            var r = Vector512.LoadUnsafe(ref r0, at);
+            var i = Vector512.LoadUnsafe(ref i0, at);
+            // Per group of 4: (a, b, c, d) = (x0 + x1, x0 − x1, x2 + x3, x2 − x3).
+            var t = r * alternate + Vector512.Shuffle(r, pairSwap);
+            var u = i * alternate + Vector512.Shuffle(i, pairSwap);
+            // re: (ar + cr, br + di, ar − cr, br − di); im: (ai + ci, bi − dr, ai − ci, bi + dr).
+            r = Vector512.Shuffle(t, firstPair) + Avx512F.PermuteVar16x32x2(t, crossed, u) * reSigns;
+            i = Vector512.Shuffle(u, firstPair) + Avx512F.PermuteVar16x32x2(u, crossed, t) * imSigns;
+            // Span 8: a ← u + w·x, b ← u − w·x for the four pairs of each group of 8.
+            var xr = Vector512.Shuffle(r, upper);
+            var xi = Vector512.Shuffle(i, upper);
+            var pr = xr * twiddleRe - xi * twiddleIm;
+            var pi = xr * twiddleIm + xi * twiddleRe;
+            (Vector512.Shuffle(r, lower) + pr * halfSigns).StoreUnsafe(ref r0, at);
+            (Vector512.Shuffle(i, lower) + pi * halfSigns).StoreUnsafe(ref i0, at);
+        }
+        return true;
     }
 
     private static uint ReverseBits(uint v)

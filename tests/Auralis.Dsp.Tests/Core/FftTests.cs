@@ -7,9 +7,13 @@ public class FftTests
     [Theory]
     [InlineData(4)]
     [InlineData(8)]
+    [InlineData(16)]   // below the 16-point register pass (M = 8)
+    [InlineData(32)]   // the register pass alone, no mirrored 16-bin blocks
     [InlineData(64)]
+    [InlineData(128)]  // the first size with a mirrored 16-bin block in the (un)packing passes
     [InlineData(512)]
     [InlineData(2048)]
+    [InlineData(8192)]
     public void Forward_matches_a_direct_dft_and_inverse_returns_the_signal(int n)
     {
         var rng = new Random(n);
