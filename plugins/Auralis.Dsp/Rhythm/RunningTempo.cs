@@ -84,7 +84,10 @@ public sealed class RunningTempo
         }
         _mean = TempoEstimator.Mean(_snapshot.AsSpan(0, _length));
         _nextLag = 0;
-        _lagsPerFrame = (_maxLag + _refreshEvery) / _refreshEvery; // ⌈(maxLag + 1) / refreshEvery⌉: done before the next refresh
+        // ⌈(maxLag + 1) / refreshEvery⌉ lags per frame finishes before the next refresh; rounded up to whole passes of
+        // the widest autocorrelation kernel (32 lags at 44.1 kHz: ready after 22 of the 86 frames of a refresh).
+        var passLags = TempoEstimator.LagsAtOnce * TempoEstimator.MaxGroups;
+        _lagsPerFrame = ((_maxLag + _refreshEvery) / _refreshEvery + passLags - 1) / passLags * passLags;
         _estimating = true;
     }
 }

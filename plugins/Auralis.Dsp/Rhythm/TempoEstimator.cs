@@ -67,9 +67,13 @@ public static class TempoEstimator
         var lag = fromLag;
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
-            for (; lag + LagsAtOnce - 1 <= toLag && lag + LagsAtOnce <= envelope.Length; lag += LagsAtOnce)
+            for (var groups = MaxGroups; groups >= 1; groups /= 2)
             {
-                AutocorrelateEight(envelope, mean, acf, lag);
+                var lags = groups * LagsAtOnce;
+                for (; lag + lags - 1 <= toLag && lag + lags <= envelope.Length; lag += lags)
+                {
+                    AutocorrelateGroups(envelope, mean, acf, lag, groups);
+                }
             }
         }
         for (; lag <= toLag; lag++)
@@ -84,39 +88,70 @@ public static class TempoEstimator
         }
     }
 
-    private const int LagsAtOnce = 8;
+    /// <summary>Lags per vector; <see cref="Autocorrelate"/> does up to <see cref="MaxGroups"/> vectors of lags per pass.</summary>
+    public const int LagsAtOnce = 8, MaxGroups = 4;
 
-    // Lags first…first+7 at once, lane q holding lag first+7−q (so lane q's second factor is x[i − first − 7 + q]: one
-    // contiguous load for all eight). Each lane adds the same products in the same order (i ascending) as the scalar
-    // loop, so the sums are bit-identical; the eight sums are independent, so the additions no longer wait for each
-    // other (one lag's sum is a chain of dependent additions).
-    private static void AutocorrelateEight(ReadOnlySpan<float> envelope, double mean, Span<double> acf, int first)
+    // Lags first…first + 8·groups − 1 in one pass over the envelope: vector g holds lags first + 8g … first + 8g + 7,
+    // lane q of it lag first + 8g + 7 − q (so the lane's second factor is x[i − lag] for one contiguous load per vector).
+    // Each lane adds the same products in the same order (i ascending) as the scalar loop, so the sums are
+    // bit-identical; the lanes' sums are independent, so up to 32 additions are in flight instead of one chain.
+    private static void AutocorrelateGroups(ReadOnlySpan<float> envelope, double mean, Span<double> acf, int first, int groups)
     {
-        Span<double> start = stackalloc double[LagsAtOnce];
-        var last = first + LagsAtOnce - 1;
-        for (var q = 0; q < LagsAtOnce; q++)
+        var last = first + groups * LagsAtOnce - 1; // the longest lag: the vector loop starts at i = last
+        Span<double> start = stackalloc double[MaxGroups * LagsAtOnce];
+        for (var g = 0; g < groups; g++)
         {
-            var lag = last - q;
-            double sum = 0;
-            for (var i = lag; i < last; i++)
+            for (var q = 0; q < LagsAtOnce; q++)
             {
-                sum += (envelope[i] - mean) * (envelope[i - lag] - mean);
+                var lag = first + g * LagsAtOnce + LagsAtOnce - 1 - q;
+                double sum = 0;
+                for (var i = lag; i < last; i++)
+                {
+                    sum += (envelope[i] - mean) * (envelope[i - lag] - mean);
+                }
+                start[g * LagsAtOnce + q] = sum;
             }
-            start[q] = sum;
         }
-        var sums = Vector512.Create<double>(start);
+        var s0 = Vector512.Create<double>(start[..8]);
+        var s1 = groups > 1 ? Vector512.Create<double>(start[8..16]) : default;
+        var s2 = groups > 2 ? Vector512.Create<double>(start[16..24]) : default;
+        var s3 = groups > 2 ? Vector512.Create<double>(start[24..32]) : default;
         var meanV = Vector512.Create(mean);
         ref var x = ref MemoryMarshal.GetReference(envelope);
+        // Vector g's lane 0 is lag first + 8g + 7: its factor for product i is x[i − first − 8g − 7].
+        var offset = (nuint)(first + LagsAtOnce - 1);
         for (var i = last; i < envelope.Length; i++)
         {
             var lead = Vector512.Create(envelope[i] - mean);
-            var lagged = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, (nuint)(i - last))) - meanV;
-            sums += lead * lagged;
+            var at = (nuint)i - offset;
+            s0 += lead * (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, at)) - meanV);
+            if (groups > 1)
+            {
+                s1 += lead * (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, at - 8)) - meanV);
+                if (groups > 2)
+                {
+                    s2 += lead * (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, at - 16)) - meanV);
+                    s3 += lead * (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, at - 24)) - meanV);
+                }
+            }
         }
-        for (var q = 0; q < LagsAtOnce; q++)
+        s0.StoreUnsafe(ref start[0]);
+        if (groups > 1)
         {
-            var lag = last - q;
-            acf[lag] = sums.GetElement(q) / (envelope.Length - lag);
+            s1.StoreUnsafe(ref start[8]);
+        }
+        if (groups > 2)
+        {
+            s2.StoreUnsafe(ref start[16]);
+            s3.StoreUnsafe(ref start[24]);
+        }
+        for (var g = 0; g < groups; g++)
+        {
+            for (var q = 0; q < LagsAtOnce; q++)
+            {
+                var lag = first + g * LagsAtOnce + LagsAtOnce - 1 - q;
+                acf[lag] = start[g * LagsAtOnce + q] / (envelope.Length - lag);
+            }
         }
     }
 
