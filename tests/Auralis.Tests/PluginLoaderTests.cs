@@ -211,6 +211,66 @@ public class PluginLoaderTests
     }
 
     [Fact]
+    public void Plugins_carrying_the_same_dsp_build_share_it_and_another_build_stays_apart()
+    {
+        using var t = new TempDir();
+        var pitch = PluginLoader.Load(Path.Combine(TestPaths.PluginsDir, "pitch"));
+        var tempo = PluginLoader.Load(Path.Combine(TestPaths.PluginsDir, "tempo"));
+        // Another build of the DSP layer: the same code under a new module version id.
+        var rebuilt = t.CopyTree(Path.Combine(TestPaths.PluginsDir, "chroma"), "chroma");
+        ChangeModuleVersionId(Path.Combine(rebuilt, "Auralis.Dsp.dll"));
+        var chroma = PluginLoader.Load(rebuilt);
+
+        var shared = DspOf(pitch);
+        Assert.Same(shared, DspOf(tempo));
+        Assert.Equal("shared plugin libraries", System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(shared)!.Name);
+        var own = DspOf(chroma);
+        Assert.NotSame(shared, own);
+        Assert.Equal(Path.Combine(rebuilt, "Auralis.Dsp.dll"), own.Location);
+
+        // The plugin on its own build works: a second of A (440 Hz) lands on pitch class 9.
+        using var instance = chroma.CreateInstance();
+        instance.Initialize(new AudioSetup(AudioLayout.MonoAnalysis, 44100, 4096));
+        instance.Reset();
+        var block = new float[4096];
+        var frames = new List<(long, float[])>();
+        var results = new Reliability.ContainmentTests.FrameList(frames);
+        for (var start = 0; start < 44100; start += block.Length)
+        {
+            for (var i = 0; i < block.Length; i++)
+            {
+                block[i] = MathF.Sin(2 * MathF.PI * 440 * (start + i) / 44100);
+            }
+            instance.Process(new ProcessContext(block.Length, start, [block], [], [], results));
+        }
+        var last = frames[^1].Item2;
+        Assert.Equal(9, Array.IndexOf(last, last.Max()));
+    }
+
+    private static System.Reflection.Assembly DspOf(LoadedPlugin plugin)
+    {
+        using var instance = plugin.CreateInstance();
+        var assembly = instance.GetType().Assembly;
+        var dsp = assembly.GetReferencedAssemblies().Single(n => n.Name == "Auralis.Dsp");
+        return System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(assembly)!.LoadFromAssemblyName(dsp);
+    }
+
+    private static void ChangeModuleVersionId(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        Guid mvid;
+        using (var pe = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(bytes)))
+        {
+            var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            mvid = reader.GetGuid(reader.GetModuleDefinition().Mvid);
+        }
+        var at = bytes.AsSpan().IndexOf(mvid.ToByteArray());
+        Assert.True(at >= 0, "the module version id is in the file");
+        bytes[at] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+    }
+
+    [Fact]
     public void Catalog_lists_every_folder_and_resolves_aliases()
     {
         using var t = new TempDir();
