@@ -232,10 +232,10 @@ public sealed class Yin
         return k;
     }
 
-    // The two running sums were sequential chains of additions (2W and W per frame, a fifth of the estimate's time).
-    // Eight at a time instead: an in-register prefix sum (three shifted additions) plus the total so far. The order of
-    // the additions differs from a left-to-right sum, so values differ by rounding only (~1e-16 relative, far below the
-    // float correlation they are combined with).
+    // Both running sums (the energies, 2W terms, and Σ d, W terms) summed left to right are chains of dependent
+    // additions, a fifth of the estimate's time. Eight at a time instead: an in-register prefix sum (three shifted
+    // additions) plus the total so far. The order of the additions differs from a left-to-right sum, so values differ
+    // by rounding only (~1e-16 relative, far below the float correlation they are combined with).
 
     // sums[i] = Σ_{k ≤ i} values[k], 8 at a time; returns the first i not done.
     private static int PrefixWide(double[] values, Span<double> sums)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -95,8 +96,10 @@ public static class TempoEstimator
     // lane q of it lag first + 8g + 7 − q (so the lane's second factor is x[i − lag] for one contiguous load per vector).
     // Each lane adds the same products in the same order (i ascending) as the scalar loop, so the sums are
     // bit-identical; the lanes' sums are independent, so up to 32 additions are in flight instead of one chain.
+    // groups is 1, 2 or 4 (MaxGroups halved, as Autocorrelate calls it).
     private static void AutocorrelateGroups(ReadOnlySpan<float> envelope, double mean, Span<double> acf, int first, int groups)
     {
+        Debug.Assert(groups is 1 or 2 or MaxGroups);
         var last = first + groups * LagsAtOnce - 1; // the longest lag: the vector loop starts at i = last
         Span<double> start = stackalloc double[MaxGroups * LagsAtOnce];
         for (var g = 0; g < groups; g++)
@@ -114,8 +117,8 @@ public static class TempoEstimator
         }
         var s0 = Vector512.Create<double>(start[..8]);
         var s1 = groups > 1 ? Vector512.Create<double>(start[8..16]) : default;
-        var s2 = groups > 2 ? Vector512.Create<double>(start[16..24]) : default;
-        var s3 = groups > 2 ? Vector512.Create<double>(start[24..32]) : default;
+        var s2 = groups == MaxGroups ? Vector512.Create<double>(start[16..24]) : default;
+        var s3 = groups == MaxGroups ? Vector512.Create<double>(start[24..32]) : default;
         var meanV = Vector512.Create(mean);
         ref var x = ref MemoryMarshal.GetReference(envelope);
         // Vector g's lane 0 is lag first + 8g + 7: its factor for product i is x[i − first − 8g − 7].
@@ -128,7 +131,7 @@ public static class TempoEstimator
             if (groups > 1)
             {
                 s1 += lead * (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, at - 8)) - meanV);
-                if (groups > 2)
+                if (groups == MaxGroups)
                 {
                     s2 += lead * (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, at - 16)) - meanV);
                     s3 += lead * (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, at - 24)) - meanV);
@@ -140,7 +143,7 @@ public static class TempoEstimator
         {
             s1.StoreUnsafe(ref start[8]);
         }
-        if (groups > 2)
+        if (groups == MaxGroups)
         {
             s2.StoreUnsafe(ref start[16]);
             s3.StoreUnsafe(ref start[24]);
