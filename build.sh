@@ -206,9 +206,17 @@ run_tests() {
   mkdir -p artifacts/test-results
   # A test that hangs is killed after 10 minutes and named (no test needs more than about two), so a hang costs
   # one failed test instead of CI's whole time budget.
+  local started=artifacts/test-results/.started status=0
+  touch "$started"
   dotnet test Auralis.slnx -c "$CONFIGURATION" --no-build -nologo -v q \
     --blame-hang-timeout 10m --blame-hang-dump-type none \
-    --logger "console;verbosity=normal" --logger "trx" --results-directory artifacts/test-results "$@"
+    --logger "console;verbosity=normal" --logger "trx" --results-directory artifacts/test-results "$@" || status=$?
+  if [ "$status" != 0 ]; then
+    # The projects' output is interleaved; name the failures last, where a CI log is read.
+    log "tests failed (exit $status):"
+    find artifacts/test-results -name '*.trx' -newer "$started" -print0 | xargs -0 -r /usr/bin/python3 tests/report_failures.py
+    return "$status"
+  fi
 }
 
 # Benchmarks only: real recordings, the scipy peer of the separator benchmark, FFTW for the FFT comparison, and the
