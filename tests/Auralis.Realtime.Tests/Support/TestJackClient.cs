@@ -13,6 +13,7 @@ public sealed class TestJackClient : IJackClientHandler, IDisposable
     private readonly JackPort[] _play;
     private readonly JackPort[] _record;
     private Take? _take;
+    private bool _paced;
 
     public TestJackClient(JackServer server, string name, int playChannels, int recordChannels)
     {
@@ -75,11 +76,21 @@ public sealed class TestJackClient : IJackClientHandler, IDisposable
             if (midway is not null)
             {
                 WaitForRecorded(frames / 2);
-                // The change runs at real-time pace: freewheeling, the second half could be recorded before a change
-                // that takes wall-clock time (a graph swap compiles and warms up) lands, and the test would see none.
-                _client.SetFreewheel(false);
-                midway();
-                _client.SetFreewheel(true);
+                // A change takes wall-clock time (a graph swap compiles and warms up): at full freewheeling speed the
+                // second half could be recorded before it lands, and the test would see none. Real-time pace would
+                // bring deadlines back, and on a loaded machine an xrun in the middle of the change corrupts the very
+                // samples under test (seen in CI: a 10 ms ramp measured 535 frames long). So the server keeps
+                // freewheeling — no deadlines — and our callback slows each cycle down to about a millisecond while
+                // the change is under way: 64 frames per millisecond, slower than real time, on any machine.
+                Volatile.Write(ref _paced, true);
+                try
+                {
+                    midway();
+                }
+                finally
+                {
+                    Volatile.Write(ref _paced, false);
+                }
             }
             WaitForRecorded(frames);
         }
@@ -91,6 +102,10 @@ public sealed class TestJackClient : IJackClientHandler, IDisposable
 
     public void Process(uint frames)
     {
+        if (Volatile.Read(ref _paced))
+        {
+            Thread.Sleep(1); // freewheeling, so no deadline is missed: see RecordFreewheeling
+        }
         var n = (int)frames;
         var take = Volatile.Read(ref _take);
         var position = take?.Position ?? 0;
@@ -122,9 +137,12 @@ public sealed class TestJackClient : IJackClientHandler, IDisposable
         Volatile.Write(ref take.Position, position + n);
     }
 
-    public void Xrun()
-    {
-    }
+    public void Xrun() => Interlocked.Increment(ref _xruns);
+
+    /// <summary>Xruns the server reported to this client so far (none can happen while freewheeling).</summary>
+    public int Xruns => Volatile.Read(ref _xruns);
+
+    private int _xruns;
 
     public void Latency(JackLatencyMode mode)
     {
