@@ -174,6 +174,34 @@ public class CliTests
         Assert.Equal(0.5 / Math.Sqrt(2), meter.GetProperty("summary").GetProperty("levels").GetProperty("rms").GetDouble(), 3);
     }
 
+    // Outputs are written beside the target and renamed over it; a device or pipe must be written in place instead.
+    // Found on this machine: as root, `--json /dev/null` had replaced the system's /dev/null with a regular file.
+    [Fact]
+    public async Task A_device_or_pipe_as_output_is_written_in_place_and_stays_what_it_was()
+    {
+        using var t = new TempDir();
+        var sr = 44100;
+        var input = TestAudio.Write(t.File("in.wav"), [TestAudio.Sine(sr, 220, sr, 0.5f)], sr);
+        var device = t.File("null.wav");
+        Assert.Equal(0, CommandRunner.Run("mknod", ["-m", "666", device, "c", "1", "3"]).ExitCode); // a /dev/null of our own
+        var analyze = CommandRunner.Auralis("analyze", input, "--plugins", "meter", "--json", device, "--plugins-dir", TestPaths.TestPluginsDir);
+        Assert.True(analyze.ExitCode == 0, analyze.ToString());
+        var process = CommandRunner.Auralis("process", input, device, "--chain", "gain");
+        Assert.True(process.ExitCode == 0, process.ToString());
+        Assert.StartsWith("crw", CommandRunner.Run("ls", ["-l", device]).StdOut, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(t.Path, ".null.wav*")); // no temporary beside it either
+
+        // A named pipe gets the JSON through it and is still a pipe afterwards.
+        var pipe = t.File("results.json");
+        Assert.Equal(0, CommandRunner.Run("mkfifo", [pipe]).ExitCode);
+        var received = Task.Run(() => File.ReadAllText(pipe));
+        var toPipe = CommandRunner.Auralis("analyze", input, "--plugins", "meter", "--json", pipe, "--plugins-dir", TestPaths.TestPluginsDir);
+        Assert.True(toPipe.ExitCode == 0, toPipe.ToString());
+        var json = await received.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(sr, JsonDocument.Parse(json).RootElement.GetProperty("sample_rate").GetInt32());
+        Assert.StartsWith("prw", CommandRunner.Run("ls", ["-l", pipe]).StdOut, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Analyze_refuses_processors_and_missing_analyzers_by_name()
     {

@@ -74,6 +74,18 @@ public static class AnalyzeCommand
     private static void WriteAtomically(string path, string text)
     {
         var full = Path.GetFullPath(path);
+        if (Auralis.Offline.SndFile.OutputTarget.IsDeviceOrPipe(full))
+        {
+            try
+            {
+                File.WriteAllText(full, text); // a device or pipe: there is no file to replace, only a stream to write
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new Auralis.Offline.SndFile.AudioFileException(Auralis.Offline.SndFile.AudioFileErrorKind.WriteFailed, full, e.Message);
+            }
+            return;
+        }
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.partial");
         try
         {

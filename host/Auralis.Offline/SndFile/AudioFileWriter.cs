@@ -118,8 +118,13 @@ public sealed class AudioFileWriter : IDisposable
         {
             throw new AudioFileException(AudioFileErrorKind.WriteFailed, full, "is a directory");
         }
-        RemoveStaleTemporaries(dir, Path.GetFileName(full));
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial");
+        // A device or pipe is written in place (see OutputTarget): TempPath is then the target itself.
+        var inPlace = OutputTarget.IsDeviceOrPipe(full);
+        if (!inPlace)
+        {
+            RemoveStaleTemporaries(dir, Path.GetFileName(full));
+        }
+        var temp = inPlace ? full : Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial");
         var info = new Info { SampleRate = sampleRate, Channels = channels, Format = format.SndFileFormat };
         if (FormatCheck(ref info) == 0)
         {
@@ -130,7 +135,10 @@ public sealed class AudioFileWriter : IDisposable
         if (handle == IntPtr.Zero)
         {
             var why = ErrorText(IntPtr.Zero);
-            TryDelete(temp);
+            if (!inPlace)
+            {
+                TryDelete(temp);
+            }
             throw new AudioFileException(AudioFileErrorKind.WriteFailed, full, $"cannot create the output: {why}");
         }
         unsafe
@@ -188,16 +196,19 @@ public sealed class AudioFileWriter : IDisposable
         _handle = IntPtr.Zero;
         if (error != 0)
         {
-            TryDelete(TempPath);
+            AbandonTemporary();
             throw new AudioFileException(AudioFileErrorKind.WriteFailed, FinalPath, $"finishing the file failed (libsndfile error {error})");
         }
         try
         {
-            File.Move(TempPath, FinalPath, overwrite: true);
+            if (!InPlace)
+            {
+                File.Move(TempPath, FinalPath, overwrite: true);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(TempPath);
+            AbandonTemporary();
             throw new AudioFileException(AudioFileErrorKind.WriteFailed, FinalPath, $"cannot move the finished file into place: {e.Message}");
         }
         _committed = true;
@@ -213,7 +224,7 @@ public sealed class AudioFileWriter : IDisposable
         }
         if (!_committed)
         {
-            TryDelete(TempPath);
+            AbandonTemporary();
         }
     }
 
@@ -261,6 +272,17 @@ public sealed class AudioFileWriter : IDisposable
             }
         }
         return removed;
+    }
+
+    /// <summary>True when the target is a device or pipe, written directly instead of by rename.</summary>
+    public bool InPlace => TempPath == FinalPath;
+
+    private void AbandonTemporary()
+    {
+        if (!InPlace)
+        {
+            TryDelete(TempPath);
+        }
     }
 
     private static void TryDelete(string path)
