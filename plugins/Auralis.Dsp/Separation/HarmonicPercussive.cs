@@ -63,7 +63,7 @@ public sealed class HarmonicPercussive
     private readonly float[] _magnitude = new float[Bins];
     private readonly float[] _harmonic = new float[Bins];
     private readonly float[] _percussive = new float[Bins];
-    private readonly float[] _medianScratch = new float[MedianFilter.ScratchLength(PercussiveKernel)];
+    private readonly float[] _medianScratch = new float[MedianFilter.ScratchLength(PercussiveKernel, Bins)];
     private readonly float[] _maskRe = new float[Bins], _maskIm = new float[Bins];
     private readonly float[] _harmonicMask = new float[Bins], _percussiveMask = new float[Bins];
     private readonly bool _audio, _energy;
