@@ -169,13 +169,26 @@ public static class MedianFilter
         // Lane l's inputs are the reflected array from l·stretch − half on: copy that array once (edges included),
         // then deal it out row by row.
         var padded = scratch.Slice(inputs.Length + kernel * lanes + stretch * lanes, lanes * stretch + kernel - 1);
-        for (var i = 0; i < padded.Length; i++)
+        x.CopyTo(padded[half..]);
+        for (var i = 0; i < half; i++)
         {
-            var at = i - half;
-            var value = (uint)at < (uint)n ? x[at] : At(x, at);
-            padded[i] = float.IsNaN(value) ? 0 : value; // a NaN has no place in an order: silence
+            padded[i] = At(x, i - half);
+        }
+        for (var i = half + n; i < padded.Length; i++)
+        {
+            padded[i] = At(x, i - half);
         }
         ref var source = ref MemoryMarshal.GetReference(padded);
+        var whole = padded.Length - padded.Length % lanes;
+        for (var i = 0; i < whole; i += lanes)
+        {
+            ref var at = ref Unsafe.Add(ref source, i);
+            TLanes.Store(TLanes.NaNToZero(TLanes.Load(ref at)), ref at); // a NaN has no place in an order: silence
+        }
+        for (var i = whole; i < padded.Length; i++)
+        {
+            padded[i] = float.IsNaN(padded[i]) ? 0 : padded[i];
+        }
         ref var dealt = ref MemoryMarshal.GetReference(inputs);
         for (var l = 0; l < lanes; l++)
         {
