@@ -149,9 +149,13 @@ public static class MedianFilter
     /// <summary>Floats of scratch <see cref="Apply"/> needs for arrays of up to <paramref name="length"/> values.</summary>
     public static int ScratchLength(int kernel, int length)
     {
-        const int lanes = 16; // the widest vector; narrower ones need less
-        var stretch = (length + lanes - 1) / lanes;
-        return ((stretch + kernel - 1) + kernel + stretch) * lanes + lanes * stretch + kernel - 1;
+        // Whichever width this machine runs: inputs, sorted rows, outputs and the padded copy.
+        static int For(int lanes, int kernel, int length)
+        {
+            var stretch = (length + lanes - 1) / lanes;
+            return ((stretch + kernel - 1) + kernel + stretch) * lanes + lanes * stretch + kernel - 1;
+        }
+        return Math.Max(Math.Max(For(16, kernel, length), For(8, kernel, length)), Math.Max(For(4, kernel, length), For(1, kernel, length)));
     }
 
     private static void Apply<TLanes, TVector>(ReadOnlySpan<float> x, int kernel, Span<float> y, Span<float> scratch)
