@@ -13,6 +13,7 @@ internal sealed unsafe partial class AuralisComponent
         try
         {
             var before = AudioThreadAllocations.Enabled ? GC.GetAllocatedBytesForCurrentThread() : 0;
+            var collectionsBefore = AudioThreadAllocations.Enabled ? GC.CollectionCount(0) : 0;
             if (!_active || _bridgeFailed || Volatile.Read(ref _suspended) != 0)
             {
                 PassThrough(data);
@@ -24,9 +25,24 @@ internal sealed unsafe partial class AuralisComponent
             if (AudioThreadAllocations.Enabled)
             {
                 var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                if (allocated > 0 && _allocatedBytes == 0)
+                if (GC.CollectionCount(0) != collectionsBefore)
                 {
-                    _firstAllocatingCall = _processCalls + 1;
+                    _callsWithCollection++;
+                }
+                if (allocated > 0)
+                {
+                    if (_allocatedBytes == 0)
+                    {
+                        _firstAllocatingCall = _processCalls + 1;
+                        _firstAllocatingFrames = data->NumSamples;
+                    }
+                    _allocatingCalls++;
+                }
+                var thread = Environment.CurrentManagedThreadId;
+                if (thread != _lastProcessThread)
+                {
+                    _threadSwitches += _lastProcessThread == 0 ? 0 : 1;
+                    _lastProcessThread = thread;
                 }
                 _allocatedBytes += allocated;
                 _processCalls++;

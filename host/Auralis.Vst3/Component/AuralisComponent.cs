@@ -59,6 +59,11 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
     private long _allocatedBytes;
     private long _processCalls;
     private long _firstAllocatingCall;
+    private int _firstAllocatingFrames;
+    private long _allocatingCalls;
+    private int _lastProcessThread;     // the host may call process from more than one of its threads
+    private long _threadSwitches;
+    private long _callsWithCollection; // a collection (started by any thread) ended during the call
 
     public AuralisComponent(Vst3Class vstClass, ClassRegistry registry)
     {
@@ -222,6 +227,10 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
             _allocatedBytes = 0;
             _processCalls = 0;
             _firstAllocatingCall = 0;
+            _allocatingCalls = 0;
+            _lastProcessThread = 0;
+            _threadSwitches = 0;
+            _callsWithCollection = 0;
             _active = true;
             return VstResult.Ok;
         }
@@ -577,7 +586,8 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
         if (AudioThreadAllocations.Enabled && _processCalls > 0)
         {
             BridgeLog.Info($"diagnostics: {Who}: {_processCalls} process calls, {_allocatedBytes} bytes allocated on the audio thread" +
-                           (_allocatedBytes > 0 ? $" (first in call {_firstAllocatingCall})" : ""));
+                           (_allocatedBytes > 0 ? $" (first in call {_firstAllocatingCall} of {_firstAllocatingFrames} frames; {_allocatingCalls} allocating calls)" : "") +
+                           $"; the host switched process threads {_threadSwitches} times; {_callsWithCollection} calls saw a collection");
             _processCalls = 0;
             _allocatedBytes = 0;
         }

@@ -42,7 +42,7 @@ public sealed record ArdourJob(string Name, string Input)
 }
 
 /// <summary>One instance's audio-thread allocation report (diagnostic mode).</summary>
-public sealed record AllocationReport(string Instance, long ProcessCalls, long Bytes);
+public sealed record AllocationReport(string Instance, long ProcessCalls, long Bytes, string Line);
 
 /// <summary>What an Ardour session printed and exported.</summary>
 public sealed class ArdourRun(ArdourJob job, CommandResult result, string exportPath, string sessionDirectory)
@@ -62,9 +62,9 @@ public sealed class ArdourRun(ArdourJob job, CommandResult result, string export
 
     /// <summary>The diagnostic-mode reports of every Auralis instance in the session.</summary>
     public IReadOnlyList<AllocationReport> Allocations => Regex.Matches(Result.All,
-            @"diagnostics: (.+?): (\d+) process calls, (\d+) bytes allocated on the audio thread")
+            @"diagnostics: (.+?): (\d+) process calls, (\d+) bytes allocated on the audio thread[^\n]*")
         .Select(m => new AllocationReport(m.Groups[1].Value, long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
-            long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)))
+            long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Value))
         .ToList();
 
     public override string ToString() => $"Ardour job {Job.Name}: {Result}";
