@@ -401,8 +401,14 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
         return ok;
     }
 
-    // Runs the audio path once on a full block of silence, on this (control) thread, so that everything the audio thread
-    // will call is compiled and every static is initialised before the first real block, which must not allocate either.
+    // Runs the audio path on this (control) thread before the audio thread does, so that everything it will call is
+    // compiled and every static is initialised before the first real block, which must not allocate either. Silence
+    // is not enough: analyzers skip their work on silent frames, and some publish only every few seconds (the
+    // fingerprint every 2 s), so the first run of those paths fell on the audio thread — the Ardour test then saw
+    // 24 624 bytes allocated in the call that made the first publish. So: WarmUpSeconds of quiet noise in 32-bit
+    // blocks, then one 64-bit block; the core is reset afterwards.
+    private const double WarmUpSeconds = 2.5;
+
     private void WarmUp()
     {
         var buses = _core!.Buses;
@@ -437,7 +443,29 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
                     Inputs = inputs,
                     Outputs = outputs,
                 };
-                RunBlock(&data);
+                var blocks = sampleSize == Vst.Sample32 ? Math.Max(1, (int)Math.Ceiling(WarmUpSeconds * _sampleRate / frames)) : 1;
+                uint noise = 1;
+                for (var block = 0; block < blocks; block++)
+                {
+                    // The buffers are in place (outputs overwrite inputs): fresh noise for every block, about −26 dBFS.
+                    for (var c = 0; c < channels; c++)
+                    {
+                        for (var i = 0; i < frames; i++)
+                        {
+                            noise = noise * 1664525 + 1013904223;
+                            var x = ((noise >> 8) / (float)(1 << 24) - 0.5f) * 0.1f;
+                            if (sampleSize == Vst.Sample32)
+                            {
+                                ((float*)pointers[c])[i] = x;
+                            }
+                            else
+                            {
+                                ((double*)pointers[c])[i] = x;
+                            }
+                        }
+                    }
+                    RunBlock(&data);
+                }
                 PassThrough(&data);
             }
         }
