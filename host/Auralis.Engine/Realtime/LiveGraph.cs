@@ -190,48 +190,26 @@ public sealed class LiveGraph : IDisposable
         }
     }
 
-    // Plays a test signal through every plugin here, so that its code is compiled and its lazy state built on this
-    // thread rather than on the audio thread, then resets the sequence to silence. The first time a plugin goes live in
-    // this process it gets 8 s: long enough for the first occurrence of the built-ins' periodic work (the fingerprint
-    // publishes every 2 s; the running tempo starts at 4 s and finishes its first estimate at 5 s) — measured with
-    // `auralis run --stats`, each first occurrence compiled on the audio thread was a 2–4 ms callback, an xrun at 64 and
-    // 128 frames. Its code is compiled once per process, so later graphs holding only plugins already warmed this way
-    // (a swap) get a quarter second and swap in without the wait (~0.25 s with every built-in plugin).
-    private const double FirstWarmUpSeconds = 8, LaterWarmUpSeconds = 0.25;
-    private readonly HashSet<string> _warmedPlugins = new(StringComparer.Ordinal);
-
-    private void WarmUp(RenderSequence sequence)
+    // Plays the warm-up signal through every plugin here (WarmUpSignal says why and for how long), then resets the
+    // sequence to silence. At least the sequence's flush (up to 2 s), so a long latency's path runs too.
+    private static void WarmUp(RenderSequence sequence)
     {
         var block = sequence.MaxBlockSize;
-        bool first;
-        lock (_warmedPlugins)
-        {
-            first = sequence.Nodes.Any(n => !_warmedPlugins.Contains(n.Descriptor.Id));
-        }
-        var seconds = first ? FirstWarmUpSeconds : LaterWarmUpSeconds;
-        var frames = (int)Math.Max(sequence.SampleRate * seconds, Math.Min(sequence.FlushSamples, sequence.SampleRate * 2));
-        var clickEvery = (int)(sequence.SampleRate / 2); // 120 BPM clicks, so onset and tempo code runs its full path
-        var random = new Random(1);
-        for (var done = 0; done < frames; done += block)
+        var plugins = sequence.Nodes.Select(n => n.Plugin).ToArray();
+        var seconds = WarmUpSignal.SecondsFor(plugins);
+        var frames = (long)Math.Max(sequence.SampleRate * seconds, Math.Min(sequence.FlushSamples, sequence.SampleRate * 2));
+        for (long done = 0; done < frames; done += block)
         {
             for (var c = 0; c < sequence.InputChannelCount; c++)
             {
-                var input = sequence.Input(c)[..block];
-                for (var i = 0; i < input.Length; i++)
-                {
-                    var click = (done + i) % clickEvery < 64 ? 0.5 : 0;
-                    input[i] = (float)(0.25 * Math.Sin(2 * Math.PI * 441 * (done + i) / sequence.SampleRate) + 0.1 * (random.NextDouble() - 0.5) + click);
-                }
+                WarmUpSignal.Write(sequence.Input(c)[..block], done, c, sequence.SampleRate);
             }
             sequence.Render(block);
         }
         sequence.Reset();
-        lock (_warmedPlugins)
+        if (seconds >= WarmUpSignal.FirstSeconds)
         {
-            foreach (var node in sequence.Nodes)
-            {
-                _warmedPlugins.Add(node.Descriptor.Id);
-            }
+            WarmUpSignal.MarkWarmed(plugins);
         }
     }
 }

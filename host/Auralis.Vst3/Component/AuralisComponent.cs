@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Auralis.Engine.Realtime;
 using Auralis.Vst3.Abi;
 using Auralis.Vst3.Classes;
 using Auralis.Vst3.Com;
@@ -402,13 +403,9 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
     }
 
     // Runs the audio path on this (control) thread before the audio thread does, so that everything it will call is
-    // compiled and every static is initialised before the first real block, which must not allocate either. Silence
-    // is not enough: analyzers skip their work on silent frames, and some publish only every few seconds (the
-    // fingerprint every 2 s), so the first run of those paths fell on the audio thread — the Ardour test then saw
-    // 24 624 bytes allocated in the call that made the first publish. So: WarmUpSeconds of quiet noise in 32-bit
-    // blocks, then one 64-bit block; the core is reset afterwards.
-    private const double WarmUpSeconds = 2.5;
-
+    // compiled and every static is initialised before the first real block, which must not allocate either: the
+    // engine's warm-up signal for as long as it says (WarmUpSignal), in 32-bit blocks, then one 64-bit block so the
+    // conversion path runs too; the core is reset afterwards.
     private void WarmUp()
     {
         var buses = _core!.Buses;
@@ -418,6 +415,9 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
         var pointers = (void**)NativeMemory.AllocZeroed((nuint)channels, (nuint)sizeof(void*));
         var inputs = (AudioBusBuffers*)NativeMemory.AllocZeroed((nuint)buses.Inputs.Count + 1, (nuint)sizeof(AudioBusBuffers));
         var outputs = (AudioBusBuffers*)NativeMemory.AllocZeroed((nuint)buses.Outputs.Count + 1, (nuint)sizeof(AudioBusBuffers));
+        var signal = new float[frames];
+        var plugins = _core.Plugins;
+        var seconds = WarmUpSignal.SecondsFor(plugins);
         try
         {
             for (var c = 0; c < channels; c++)
@@ -443,30 +443,30 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
                     Inputs = inputs,
                     Outputs = outputs,
                 };
-                var blocks = sampleSize == Vst.Sample32 ? Math.Max(1, (int)Math.Ceiling(WarmUpSeconds * _sampleRate / frames)) : 1;
-                uint noise = 1;
+                var blocks = sampleSize == Vst.Sample32 ? Math.Max(1, (int)Math.Ceiling(seconds * _sampleRate / frames)) : 1;
                 for (var block = 0; block < blocks; block++)
                 {
-                    // The buffers are in place (outputs overwrite inputs): fresh noise for every block, about −26 dBFS.
+                    // The buffers are in place (outputs overwrite inputs): the signal is written afresh for every block.
                     for (var c = 0; c < channels; c++)
                     {
+                        if (sampleSize == Vst.Sample32)
+                        {
+                            WarmUpSignal.Write(new Span<float>(pointers[c], frames), (long)block * frames, c, _sampleRate);
+                            continue;
+                        }
+                        WarmUpSignal.Write(signal, (long)block * frames, c, _sampleRate);
                         for (var i = 0; i < frames; i++)
                         {
-                            noise = noise * 1664525 + 1013904223;
-                            var x = ((noise >> 8) / (float)(1 << 24) - 0.5f) * 0.1f;
-                            if (sampleSize == Vst.Sample32)
-                            {
-                                ((float*)pointers[c])[i] = x;
-                            }
-                            else
-                            {
-                                ((double*)pointers[c])[i] = x;
-                            }
+                            ((double*)pointers[c])[i] = signal[i];
                         }
                     }
                     RunBlock(&data);
                 }
                 PassThrough(&data);
+            }
+            if (seconds >= WarmUpSignal.FirstSeconds)
+            {
+                WarmUpSignal.MarkWarmed(plugins);
             }
         }
         finally

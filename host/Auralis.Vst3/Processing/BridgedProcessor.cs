@@ -1,3 +1,4 @@
+using Auralis.Engine.Plugins;
 using Auralis.Sdk;
 
 namespace Auralis.Vst3.Processing;
@@ -19,6 +20,9 @@ internal abstract class BridgedProcessor : IDisposable
 
     /// <summary>The input parameters, in <see cref="SetParameter"/> index order.</summary>
     public abstract IReadOnlyList<ParameterInfo> Parameters { get; }
+
+    /// <summary>The loaded plugins it runs (for the warm-up). Thread: control.</summary>
+    public abstract IReadOnlyList<LoadedPlugin> Plugins { get; }
 
     /// <summary>Frames by which output lags input. Valid after <see cref="Prepare"/>.</summary>
     public abstract int LatencySamples { get; }

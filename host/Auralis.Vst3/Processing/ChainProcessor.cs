@@ -28,6 +28,8 @@ internal sealed class ChainProcessor(ClassRegistry plugins) : BridgedProcessor
 
     public override IReadOnlyList<ParameterInfo> Parameters => [];
 
+    public override IReadOnlyList<LoadedPlugin> Plugins => _sequence?.Nodes.Select(n => n.Plugin).ToArray() ?? [];
+
     public override int LatencySamples => _sequence?.LatencySamples ?? 0;
 
     public override int TailSamples => _sequence?.TailSamples ?? 0;

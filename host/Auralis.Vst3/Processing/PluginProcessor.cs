@@ -39,6 +39,8 @@ internal sealed class PluginProcessor : BridgedProcessor, IResultSink
 
     public override IReadOnlyList<ParameterInfo> Parameters => _descriptor.Parameters;
 
+    public override IReadOnlyList<LoadedPlugin> Plugins => [_plugin];
+
     public override int LatencySamples => _descriptor.Kind == PluginKind.Analyzer ? 0 : _latency;
 
     public override int TailSamples => _descriptor.Kind == PluginKind.Analyzer ? 0 : _tail;
