@@ -10,7 +10,7 @@ namespace Auralis.Engine.Isolation;
 /// </summary>
 internal static unsafe partial class LinuxNative
 {
-    private const string Libc = "libc";
+    private const string Libc = "libc.so.6";
 
     public const int FutexWait = 0, FutexWake = 1; // not FUTEX_PRIVATE_FLAG: the word is shared between processes
     public const int ProtRead = 1, ProtWrite = 2, MapShared = 1, ORdWr = 2;

@@ -29,6 +29,6 @@ public static partial class OutputTarget
         return type != RegularFile && type != Directory;
     }
 
-    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc.so.6", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int Stat(string path, byte* buffer);
 }

@@ -72,10 +72,10 @@ public sealed partial class LibraryRoots
 
     private static partial class Native
     {
-        [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+        [LibraryImport("libc.so.6", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
         public static partial IntPtr RealPath(string path, IntPtr resolved);
 
-        [LibraryImport("libc", EntryPoint = "free")]
+        [LibraryImport("libc.so.6", EntryPoint = "free")]
         public static partial void Free(IntPtr pointer);
     }
 }
