@@ -4,7 +4,9 @@ namespace Auralis.Dsp;
 /// Cuts a stream into overlapping frames of <see cref="FrameSize"/> samples every <see cref="Hop"/> samples, whatever
 /// sizes the stream arrives in. Frame k covers stream samples [k·hop − leadingZeros, k·hop − leadingZeros + size):
 /// with leadingZeros = size/2 frame k is centred on sample k·hop (librosa's <c>center=True</c>, zero padded).
-/// Allocation-free after construction; the same frames come out for any block size.
+/// Allocation-free after construction; the same frames come out for any block size. The buffer holds several hops
+/// beyond a frame, so a frame is a window into it that moves on by a hop; the overlap is moved back to the start only
+/// when the window reaches the end (once per <see cref="SlackHops"/> frames, not a copy of the overlap per frame).
 /// </summary>
 /// <example><code>
 /// while (!input.IsEmpty) {
@@ -14,9 +16,13 @@ namespace Auralis.Dsp;
 /// </code></example>
 public sealed class FrameAssembler
 {
+    /// <summary>Hops the buffer holds beyond one frame.</summary>
+    public const int SlackHops = 16;
+
     private readonly float[] _buffer;
     private readonly int _leadingZeros;
-    private int _filled;
+    private int _start;   // where the current frame begins in _buffer
+    private int _filled;  // samples of it present
     private long _frameIndex;
 
     /// <summary>Creates a framer.</summary>
@@ -30,7 +36,7 @@ public sealed class FrameAssembler
         FrameSize = frameSize;
         Hop = hop;
         _leadingZeros = leadingZeros;
-        _buffer = new float[frameSize];
+        _buffer = new float[frameSize + SlackHops * hop];
         Reset();
     }
 
@@ -44,7 +50,7 @@ public sealed class FrameAssembler
     public bool FrameReady => _filled == FrameSize;
 
     /// <summary>The current complete frame (valid while <see cref="FrameReady"/>).</summary>
-    public ReadOnlySpan<float> Frame => _buffer;
+    public ReadOnlySpan<float> Frame => _buffer.AsSpan(_start, FrameSize);
 
     /// <summary>Index of the current frame since reset.</summary>
     public long FrameIndex => _frameIndex;
@@ -63,7 +69,7 @@ public sealed class FrameAssembler
             return 0;
         }
         var n = Math.Min(samples.Length, FrameSize - _filled);
-        samples[..n].CopyTo(_buffer.AsSpan(_filled));
+        samples[..n].CopyTo(_buffer.AsSpan(_start + _filled));
         _filled += n;
         return n;
     }
@@ -75,8 +81,13 @@ public sealed class FrameAssembler
         {
             throw new InvalidOperationException("no complete frame to advance past");
         }
-        _buffer.AsSpan(Hop).CopyTo(_buffer);
+        _start += Hop;
         _filled = FrameSize - Hop;
+        if (_start + FrameSize > _buffer.Length)
+        {
+            _buffer.AsSpan(_start, _filled).CopyTo(_buffer);
+            _start = 0;
+        }
         _frameIndex++;
     }
 
@@ -84,6 +95,7 @@ public sealed class FrameAssembler
     public void Reset()
     {
         Array.Clear(_buffer);
+        _start = 0;
         _filled = _leadingZeros;
         _frameIndex = 0;
     }

@@ -73,20 +73,10 @@ public sealed class MonoFramer
     public static void DownMix(in ProcessContext context, Span<float> mono)
     {
         var channels = context.InputChannelCount;
-        var first = context.Input(0);
-        for (var i = 0; i < mono.Length; i++)
-        {
-            var v = first[i];
-            mono[i] = float.IsFinite(v) ? v : 0f;
-        }
+        FiniteSamples.Copy(context.Input(0)[..mono.Length], mono);
         for (var c = 1; c < channels; c++)
         {
-            var input = context.Input(c);
-            for (var i = 0; i < mono.Length; i++)
-            {
-                var v = input[i];
-                mono[i] += float.IsFinite(v) ? v : 0f;
-            }
+            FiniteSamples.Add(context.Input(c)[..mono.Length], mono);
         }
         if (channels > 1)
         {

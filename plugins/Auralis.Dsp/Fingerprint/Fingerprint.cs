@@ -121,10 +121,11 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
     {
         var n = left.Length;
         var mono = _mono.AsSpan(0, n);
-        for (var i = 0; i < n; i++)
+        FiniteSamples.Copy(left, mono);
+        if (!right.IsEmpty)
         {
-            var l = (float)Finite(left[i]);
-            mono[i] = right.IsEmpty ? l : 0.5f * (l + (float)Finite(right[i]));
+            FiniteSamples.Add(right[..n], mono);
+            TensorPrimitives.Multiply(mono, 0.5f, mono);
         }
         // The separator sees everything (its energies come from frames it masks ~15 frames late).
         _separator.Analyse(mono);
@@ -135,21 +136,33 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         left = left[..realSamples];
         right = right.IsEmpty ? right : right[..realSamples];
         _loudness.Process(left, right, this);
-        for (var i = 0; i < realSamples; i++)
+        // Runs up to each second's end, the running sums in locals: the same additions in the same order as one sample
+        // at a time through the fields, without a store and reload per sum and sample.
+        var perSecond = (int)_sampleRate;
+        for (var start = 0; start < realSamples;)
         {
-            double l = Finite(left[i]);
-            var r = right.IsEmpty ? l : Finite(right[i]);
-            _sumL2 += l * l;
-            _sumR2 += r * r;
-            _sumLR += l * r;
-            var mid = 0.5 * (l + r);
-            var side = 0.5 * (l - r);
-            _sumMid2 += mid * mid;
-            _sumSide2 += side * side;
-            var peak = Math.Max(Math.Abs(l), Math.Abs(r));
-            _secondPeak = Math.Max(_secondPeak, peak);
-            _secondSquares += mid * mid;
-            if (++_secondFill >= (int)_sampleRate)
+            var run = Math.Min(realSamples - start, perSecond - _secondFill);
+            double sumL2 = _sumL2, sumR2 = _sumR2, sumLR = _sumLR, sumMid2 = _sumMid2, sumSide2 = _sumSide2;
+            double secondPeak = _secondPeak, secondSquares = _secondSquares;
+            for (var i = start; i < start + run; i++)
+            {
+                double l = Finite(left[i]);
+                var r = right.IsEmpty ? l : Finite(right[i]);
+                sumL2 += l * l;
+                sumR2 += r * r;
+                sumLR += l * r;
+                var mid = 0.5 * (l + r);
+                var side = 0.5 * (l - r);
+                sumMid2 += mid * mid;
+                sumSide2 += side * side;
+                secondPeak = Math.Max(secondPeak, Math.Max(Math.Abs(l), Math.Abs(r)));
+                secondSquares += mid * mid;
+            }
+            (_sumL2, _sumR2, _sumLR, _sumMid2, _sumSide2) = (sumL2, sumR2, sumLR, sumMid2, sumSide2);
+            (_secondPeak, _secondSquares) = (secondPeak, secondSquares);
+            _secondFill += run;
+            start += run;
+            if (_secondFill >= perSecond)
             {
                 CloseSecond();
             }

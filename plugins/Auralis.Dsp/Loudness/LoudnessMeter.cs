@@ -14,7 +14,7 @@ public sealed class LoudnessMeter
 
     private readonly int _channels;
     private readonly int _step;                // samples per 100 ms step
-    private readonly (Biquad Shelf, Biquad HighPass)[] _weighting;
+    private readonly KWeighting _weighting;      // both channels at once
     private readonly PolyphaseResampler[] _oversampler;
     private readonly float[] _oversampled;
     private readonly double[] _stepEnergy = new double[30]; // the last 30 steps' Σ_i G_i·Σ z², newest at _stepAt
@@ -42,12 +42,8 @@ public sealed class LoudnessMeter
         }
         _channels = channels;
         _step = (int)Math.Round(sampleRate / 10);
-        _weighting = new (Biquad, Biquad)[channels];
+        _weighting = new KWeighting(sampleRate);
         _oversampler = new PolyphaseResampler[truePeak ? channels : 0];
-        for (var c = 0; c < channels; c++)
-        {
-            _weighting[c] = Biquad.KWeighting(sampleRate);
-        }
         for (var c = 0; c < _oversampler.Length; c++)
         {
             _oversampler[c] = new PolyphaseResampler(4, 1, 12, 0.9, 8);
@@ -99,39 +95,19 @@ public sealed class LoudnessMeter
                 }
             }
         }
-        var (s0, h0) = _weighting[0];
-        Biquad? s1 = null, h1 = null;
-        if (_channels == 2)
+        right = _channels == 2 ? right : [];
+        // Runs of samples up to each 100 ms step's end: the filters and the step's energy sum run without a check per sample.
+        for (var i = 0; i < left.Length;)
         {
-            (s1, h1) = _weighting[1];
-        }
-        for (var i = 0; i < left.Length; i++)
-        {
-            double l = left[i];
-            if (!double.IsFinite(l))
-            {
-                l = 0;
-            }
-            _samplePeak = Math.Max(_samplePeak, Math.Abs(l));
-            var zl = h0.Process(s0.Process(l));
-            var energy = zl * zl;
-            if (s1 is not null)
-            {
-                double r = right[i];
-                if (!double.IsFinite(r))
-                {
-                    r = 0;
-                }
-                _samplePeak = Math.Max(_samplePeak, Math.Abs(r));
-                var zr = h1!.Process(s1.Process(r));
-                energy += zr * zr;
-            }
-            _current += energy;
-            if (++_inStep == _step)
+            var run = Math.Min(left.Length - i, _step - _inStep);
+            _current = _weighting.Run(left.Slice(i, run), right.IsEmpty ? right : right.Slice(i, run), _current, ref _samplePeak);
+            _inStep += run;
+            i += run;
+            if (_inStep == _step)
             {
                 CompleteStep();
                 completed++;
-                observer?.OnStep(this, startPosition + i + 1);
+                observer?.OnStep(this, startPosition + i);
             }
         }
         return completed;
@@ -185,11 +161,7 @@ public sealed class LoudnessMeter
     /// <summary>Starts again.</summary>
     public void Reset()
     {
-        foreach (var (shelf, highPass) in _weighting)
-        {
-            shelf.Reset();
-            highPass.Reset();
-        }
+        _weighting.Reset();
         foreach (var o in _oversampler)
         {
             o.Reset();

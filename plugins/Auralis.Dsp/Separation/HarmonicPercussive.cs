@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -137,11 +138,7 @@ public sealed class HarmonicPercussive
             throw new ArgumentException($"blocks are at most {_clean.Length} samples", nameof(input));
         }
         var clean = _clean.AsSpan(0, input.Length);
-        for (var i = 0; i < clean.Length; i++)
-        {
-            var x = input[i];
-            clean[i] = float.IsFinite(x) ? x : 0f;
-        }
+        FiniteSamples.Copy(input, clean);
         ReadOnlySpan<float> rest = clean;
         while (!rest.IsEmpty)
         {
@@ -277,9 +274,38 @@ public sealed class HarmonicPercussive
         {
             return;
         }
-        // In bin order, in double: the sums do not depend on how the masks were computed.
+        // In double, |M·X|² = (M·M, in float as the masks are) · (re² + im²). A frame's sum is formed lane by lane over
+        // the bins and then across lanes, so it depends only on the frame, never on how the stream was cut.
+        var (eh, ep) = MaskedEnergies(re, im);
+        HarmonicEnergy += eh;
+        PercussiveEnergy += ep;
+    }
+
+    // Σ_k M_h[k]²·|X[k]|² and Σ_k M_p[k]²·|X[k]|² for this frame.
+    private (double Harmonic, double Percussive) MaskedEnergies(float[] re, float[] im)
+    {
+        var k = 0;
         double eh = 0, ep = 0;
-        for (k = 0; k < Bins; k++)
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<double> sumH = Vector<double>.Zero, sumP = Vector<double>.Zero;
+            for (; k + Vector<float>.Count <= Bins; k += Vector<float>.Count)
+            {
+                var mh = new Vector<float>(_harmonicMask, k);
+                var mp = new Vector<float>(_percussiveMask, k);
+                Vector.Widen(new Vector<float>(re, k), out var reLow, out var reHigh);
+                Vector.Widen(new Vector<float>(im, k), out var imLow, out var imHigh);
+                Vector.Widen(mh * mh, out var hLow, out var hHigh);
+                Vector.Widen(mp * mp, out var pLow, out var pHigh);
+                var powerLow = reLow * reLow + imLow * imLow;
+                var powerHigh = reHigh * reHigh + imHigh * imHigh;
+                sumH += hLow * powerLow + hHigh * powerHigh;
+                sumP += pLow * powerLow + pHigh * powerHigh;
+            }
+            eh = Vector.Sum(sumH);
+            ep = Vector.Sum(sumP);
+        }
+        for (; k < Bins; k++)
         {
             var power = re[k] * (double)re[k] + im[k] * (double)im[k];
             var mh = _harmonicMask[k];
@@ -287,8 +313,7 @@ public sealed class HarmonicPercussive
             eh += mh * mh * power;
             ep += mp * mp * power;
         }
-        HarmonicEnergy += eh;
-        PercussiveEnergy += ep;
+        return (eh, ep);
     }
 
     // The scalar loop's power-2 branch, 16 bins at a time with the same operations in the same order (so the same
