@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Auralis.Dsp.Rhythm;
 
 /// <summary>
@@ -30,10 +32,14 @@ public sealed class OnsetStrength
     {
         _spectrum.Power(frame, _power);
         _mel.Apply(_power, _bands);
+        // dB with a −100 dB floor, all bands at once (vectorised logarithm: within an ulp of the scalar one).
+        TensorPrimitives.Max(_bands, 1e-10f, _bands);
+        TensorPrimitives.Log10(_bands, _bands);
+        TensorPrimitives.Multiply(_bands, 10f, _bands);
         double flux = 0;
         for (var b = 0; b < Bands; b++)
         {
-            var db = 10 * MathF.Log10(MathF.Max(_bands[b], 1e-10f));
+            var db = _bands[b];
             if (!_first)
             {
                 var rise = db - _previous[b];
