@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -130,17 +131,13 @@ public sealed class Yin
         }
 
         // Absolute threshold: the first lag under it, then down to that dip's local minimum.
-        var best = -1;
-        for (tau = tauMin; tau <= tauMax; tau++)
+        var best = FirstBelow(_cmnd.AsSpan(tauMin, tauMax - tauMin + 1), threshold);
+        if (best >= 0)
         {
-            if (_cmnd[tau] < threshold)
+            best += tauMin;
+            while (best + 1 <= tauMax && _cmnd[best + 1] < _cmnd[best])
             {
-                while (tau + 1 <= tauMax && _cmnd[tau + 1] < _cmnd[tau])
-                {
-                    tau++;
-                }
-                best = tau;
-                break;
+                best++;
             }
         }
         var voiced = best >= 0;
@@ -246,25 +243,26 @@ public sealed class Yin
         }
         ref var v0 = ref MemoryMarshal.GetArrayDataReference(values);
         ref var s0 = ref MemoryMarshal.GetReference(sums);
-        var total = Vector512<double>.Zero;
+        // The running total (in every lane) grows by each group's own total: carry + local[7] is the value the group's
+        // last sum has, so the only chain from one group to the next is one addition.
+        var carry = Vector512<double>.Zero;
         var i = 0;
         for (; i + 8 <= values.Length; i += 8)
         {
-            total = PrefixStep(Vector512.LoadUnsafe(ref v0, (nuint)i), total);
-            total.StoreUnsafe(ref s0, (nuint)i);
-            total = Vector512.Create(total.GetElement(7));
+            var local = PrefixStep(Vector512.LoadUnsafe(ref v0, (nuint)i));
+            (local + carry).StoreUnsafe(ref s0, (nuint)i);
+            carry += Vector512.Create(local.GetElement(7));
         }
         return i;
     }
 
-    // The inclusive prefix sum of the eight lanes of v, plus carry (the running total in every lane).
-    private static Vector512<double> PrefixStep(Vector512<double> v, Vector512<double> carry)
+    // The inclusive prefix sum of the eight lanes of v.
+    private static Vector512<double> PrefixStep(Vector512<double> v)
     {
         var zero = Vector512<long>.Zero;
         v += Avx512F.AlignRight64(v.AsInt64(), zero, 7).AsDouble(); // lanes shifted up by one, zero in
         v += Avx512F.AlignRight64(v.AsInt64(), zero, 6).AsDouble();
-        v += Avx512F.AlignRight64(v.AsInt64(), zero, 4).AsDouble();
-        return v + carry;
+        return v + Avx512F.AlignRight64(v.AsInt64(), zero, 4).AsDouble();
     }
 
     // d(τ) for τ = 1… 8 at a time (τ = 0 is never used); returns the first τ not done.
@@ -317,6 +315,32 @@ public sealed class Yin
             Vector256.ConditionalSelect(energetic.AsSingle(), value, one).StoreUnsafe(ref cmnd, at);
         }
         return tau;
+    }
+
+    // The index of the first value below threshold, or −1; a vector of lanes at a time (most frames have no pitch, and
+    // their search runs through every lag up to the lowest frequency).
+    private static int FirstBelow(ReadOnlySpan<float> values, float threshold)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var limit = new Vector<float>(threshold);
+            for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
+            {
+                if (Vector.LessThanAny(new Vector<float>(values[i..]), limit))
+                {
+                    break;
+                }
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (values[i] < threshold)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // Parabola through d′ at τ−1, τ, τ+1; its vertex is the refined period.
