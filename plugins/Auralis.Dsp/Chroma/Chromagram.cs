@@ -146,6 +146,8 @@ public sealed class Chromagram
         }
     }
 
+    private const double Ln2 = 0.6931471805599453;
+
     // The fractional MIDI pitch at bin k + shift (|shift| ≤ 0.5): bin k's pitch plus 12·log2(1 + u), u = shift/k, with
     // ln(1 + u) = 2·atanh(z), z = u / (2 + u), from atanh's series to z¹³. Within 3e-14 semitones of
     // 69 + 12·log2(f/440) from bin 3 on (the first bin counted is above 65 Hz, bin 4 or higher), without the library call.
@@ -156,7 +158,7 @@ public sealed class Chromagram
         var z2 = z * z;
         var z4 = z2 * z2;
         var series = 1 + z2 / 3 + z4 * (1.0 / 5 + z2 / 7) + z4 * z4 * (1.0 / 9 + z2 / 11 + z4 / 13);
-        return _pitch[k] + 12 / Math.Log(2) * 2 * z * series;
+        return _pitch[k] + 24 / Ln2 * z * series;
     }
 
     // ln(power + 1e-30) at bins k − 1, k, k + 1 (k in _first … _last).
@@ -170,19 +172,19 @@ public sealed class Chromagram
     // cos(π·x) for |x| ≤ 0.5 from its Taylor series in t = x² up to t¹¹, whose remainder there is below 2e-17 (under
     // an ulp of the result), so the weights equal Math.Cos's to rounding. Evaluated by Estrin's scheme: pairs of terms,
     // then pairs of pairs, so the chain of dependent operations is short (a Horner chain cost as much as the call).
-    private static readonly double[] CosPiSeries = Enumerable.Range(0, 12)
-        .Select(n => (n % 2 == 0 ? 1 : -1) * Math.Pow(Math.PI, 2 * n) / Enumerable.Range(1, 2 * n).Aggregate(1.0, (f, k) => f * k))
-        .ToArray();
+    // The coefficients (−1)ⁿ·π²ⁿ/(2n)!, n = 0 … 11.
+    private const double C0 = 1, C1 = -4.934802200544679, C2 = 4.058712126416768, C3 = -1.3352627688545893,
+        C4 = 0.23533063035889312, C5 = -0.02580689139001405, C6 = 0.001929574309403922, C7 = -0.00010463810492484565,
+        C8 = 4.303069587032944e-06, C9 = -1.387895246221376e-07, C10 = 3.6047307974624982e-09, C11 = -7.700707130601346e-11;
 
     private static double CosPi(double x)
     {
-        var c = CosPiSeries;
         var t = x * x;
         var t2 = t * t;
         var t4 = t2 * t2;
-        var low = c[0] + c[1] * t + (c[2] + c[3] * t) * t2;
-        var mid = c[4] + c[5] * t + (c[6] + c[7] * t) * t2;
-        var high = c[8] + c[9] * t + (c[10] + c[11] * t) * t2;
+        var low = C0 + C1 * t + (C2 + C3 * t) * t2;
+        var mid = C4 + C5 * t + (C6 + C7 * t) * t2;
+        var high = C8 + C9 * t + (C10 + C11 * t) * t2;
         return low + (mid + high * t4) * t4;
     }
 }
