@@ -52,6 +52,11 @@ public class WarmUpSignalTests
         Assert.Equal(WarmUpSignal.LaterSeconds, WarmUpSignal.SecondsFor([LoadedPlugin.FromType<Probe>()])); // same id and folder
         Assert.Equal(WarmUpSignal.FirstSeconds, WarmUpSignal.SecondsFor([probe, fresh])); // one not yet warmed
         Assert.Equal(WarmUpSignal.LaterSeconds, WarmUpSignal.SecondsFor([]));
+        // At least the flush, so a long latency's output path runs; the flush counts up to 2 s.
+        Assert.Equal((long)(48000 * WarmUpSignal.LaterSeconds), WarmUpSignal.FramesFor([probe], 48000, 0));
+        Assert.Equal(48000, WarmUpSignal.FramesFor([probe], 48000, 48000));
+        Assert.Equal(96000, WarmUpSignal.FramesFor([probe], 48000, 10 * 48000));
+        Assert.Equal((long)(48000 * WarmUpSignal.FirstSeconds), WarmUpSignal.FramesFor([fresh], 48000, 10 * 48000));
         Assert.True(WarmUpSignal.FirstSeconds >= 5, "the running tempo's first estimate comes at 5 s");
     }
 

@@ -191,13 +191,12 @@ public sealed class LiveGraph : IDisposable
     }
 
     // Plays the warm-up signal through every plugin here (WarmUpSignal says why and for how long), then resets the
-    // sequence to silence. At least the sequence's flush (up to 2 s), so a long latency's path runs too.
+    // sequence to silence.
     private static void WarmUp(RenderSequence sequence)
     {
         var block = sequence.MaxBlockSize;
         var plugins = sequence.Nodes.Select(n => n.Plugin).ToArray();
-        var seconds = WarmUpSignal.SecondsFor(plugins);
-        var frames = (long)Math.Max(sequence.SampleRate * seconds, Math.Min(sequence.FlushSamples, sequence.SampleRate * 2));
+        var frames = WarmUpSignal.FramesFor(plugins, sequence.SampleRate, sequence.FlushSamples);
         for (long done = 0; done < frames; done += block)
         {
             for (var c = 0; c < sequence.InputChannelCount; c++)
@@ -207,9 +206,6 @@ public sealed class LiveGraph : IDisposable
             sequence.Render(block);
         }
         sequence.Reset();
-        if (seconds >= WarmUpSignal.FirstSeconds)
-        {
-            WarmUpSignal.MarkWarmed(plugins);
-        }
+        WarmUpSignal.MarkWarmed(plugins);
     }
 }

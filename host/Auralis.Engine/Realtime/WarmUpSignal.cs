@@ -36,7 +36,15 @@ public static class WarmUpSignal
         }
     }
 
-    /// <summary>Records that <paramref name="plugins"/> have played <see cref="FirstSeconds"/> of the signal.</summary>
+    /// <summary>
+    /// Frames of the signal to play through <paramref name="plugins"/> whose output lags their input by up to
+    /// <paramref name="flushSamples"/> (latency and tail): <see cref="SecondsFor"/>, and at least the flush (up to 2 s)
+    /// so that a long latency's output path runs too.
+    /// </summary>
+    public static long FramesFor(IEnumerable<LoadedPlugin> plugins, double sampleRate, long flushSamples) =>
+        (long)Math.Max(sampleRate * SecondsFor(plugins), Math.Min(flushSamples, sampleRate * 2));
+
+    /// <summary>Records that <paramref name="plugins"/> have played the signal (a no-op for those already warmed).</summary>
     public static void MarkWarmed(IEnumerable<LoadedPlugin> plugins)
     {
         lock (Warmed)

@@ -417,7 +417,7 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
         var outputs = (AudioBusBuffers*)NativeMemory.AllocZeroed((nuint)buses.Outputs.Count + 1, (nuint)sizeof(AudioBusBuffers));
         var signal = new float[frames];
         var plugins = _core.Plugins;
-        var seconds = WarmUpSignal.SecondsFor(plugins);
+        var warmUpFrames = WarmUpSignal.FramesFor(plugins, _sampleRate, (long)_core.LatencySamples + _core.TailSamples);
         try
         {
             for (var c = 0; c < channels; c++)
@@ -443,7 +443,7 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
                     Inputs = inputs,
                     Outputs = outputs,
                 };
-                var blocks = sampleSize == Vst.Sample32 ? Math.Max(1, (int)Math.Ceiling(seconds * _sampleRate / frames)) : 1;
+                var blocks = sampleSize == Vst.Sample32 ? Math.Max(1, (int)((warmUpFrames + frames - 1) / frames)) : 1;
                 for (var block = 0; block < blocks; block++)
                 {
                     // The buffers are in place (outputs overwrite inputs): the signal is written afresh for every block.
@@ -464,10 +464,7 @@ internal sealed unsafe partial class AuralisComponent : ComObject, IWatchedInsta
                 }
                 PassThrough(&data);
             }
-            if (seconds >= WarmUpSignal.FirstSeconds)
-            {
-                WarmUpSignal.MarkWarmed(plugins);
-            }
+            WarmUpSignal.MarkWarmed(plugins);
         }
         finally
         {
