@@ -12,9 +12,12 @@ namespace Auralis.Dsp;
 /// forward transform, the convention of numpy, librosa and FFTW: bin 0 of a constant signal c is N·c.
 /// </summary>
 /// <remarks>
-/// <para>An N/2-point complex radix-2 FFT in split format whose butterflies run on <see cref="Vector{T}"/>, plus the
-/// usual real-input packing (even samples as real parts, odd as imaginary) and its unpacking pass. The choice against
-/// MathNet.Numerics and FFTW is recorded in docs/benchmarks.md.</para>
+/// <para>An N/2-point complex radix-2 FFT in split format, plus the usual real-input packing (even samples as real
+/// parts, odd as imaginary) and its unpacking pass. The radix-2 butterflies run two stages per pass over the data on
+/// 512-bit vectors (one stage at a time on <see cref="Vector{T}"/> without AVX-512), the first three stages inside registers, and the
+/// bit-reversed reordering as 16×16 transposes in registers; every path computes the same butterflies with the same
+/// operands, so results are bit for bit the same at every instruction-set level. The choice against MathNet.Numerics
+/// and FFTW is recorded in docs/benchmarks.md.</para>
 /// <para>Thread: one at a time per instance (it owns scratch buffers). Every method after construction is
 /// allocation-free, so an instance made in <c>Initialize</c> may be used in <c>Process</c>.</para>
 /// </remarks>
@@ -28,6 +31,9 @@ public sealed class RealFft
     private readonly float[] _unpackSin; // sin(2πk/N)
     private readonly float[] _workRe;
     private readonly float[] _workIm;
+    private readonly float[] _naturalRe; // the inverse's rebuilt spectrum in natural order, before bit reversal
+    private readonly float[] _naturalIm;
+    private readonly Vector512<int>[] _transposeIndex; // per stage of BitReverseWide's transpose: low, high
 
     /// <summary>Creates the transform for <paramref name="size"/> real samples (a power of two, 4 or more).</summary>
     public RealFft(int size)
@@ -66,6 +72,24 @@ public sealed class RealFft
         }
         _workRe = new float[m];
         _workIm = new float[m];
+        _naturalRe = new float[m];
+        _naturalIm = new float[m];
+        // Stage k of a 16×16 transpose swaps bit k of the row and the column index: of rows i (bit k clear) and
+        // j = i + 2^k, the new row i takes columns with bit k clear from i and the others from j (shifted down), the
+        // new row j the rest. As two-register permute indices (0–15 the first register, 16–31 the second):
+        _transposeIndex = new Vector512<int>[8];
+        Span<int> low = stackalloc int[16], high = stackalloc int[16];
+        for (var stage = 0; stage < 4; stage++)
+        {
+            var bit = 1 << stage;
+            for (var c = 0; c < 16; c++)
+            {
+                low[c] = (c & bit) == 0 ? c : 16 + c - bit;
+                high[c] = (c & bit) == 0 ? c + bit : 16 + c;
+            }
+            _transposeIndex[2 * stage] = Vector512.Create<int>(low);
+            _transposeIndex[2 * stage + 1] = Vector512.Create<int>(high);
+        }
     }
 
     /// <summary>Samples per transform (N).</summary>
@@ -86,15 +110,18 @@ public sealed class RealFft
         {
             ThrowSizes();
         }
-        ref var rev = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
         ref var x = ref MemoryMarshal.GetReference(input);
         ref var re0 = ref MemoryMarshal.GetReference(re);
         ref var im0 = ref MemoryMarshal.GetReference(im);
-        for (var n = 0; n < m; n++) // every index is below M (checked above): no bounds checks in this scatter
+        if (!BitReverseWide(ref x, 2, ref re0) || !BitReverseWide(ref Unsafe.Add(ref x, 1), 2, ref im0))
         {
-            var j = Unsafe.Add(ref rev, n);
-            Unsafe.Add(ref re0, j) = Unsafe.Add(ref x, 2 * n);
-            Unsafe.Add(ref im0, j) = Unsafe.Add(ref x, 2 * n + 1);
+            ref var rev = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
+            for (var n = 0; n < m; n++) // every index is below M (checked above): no bounds checks in this scatter
+            {
+                var j = Unsafe.Add(ref rev, n);
+                Unsafe.Add(ref re0, j) = Unsafe.Add(ref x, 2 * n);
+                Unsafe.Add(ref im0, j) = Unsafe.Add(ref x, 2 * n + 1);
+            }
         }
         ComplexInPlace(re[..m], im[..m]);
 
@@ -182,17 +209,16 @@ public sealed class RealFft
         {
             ThrowSizes();
         }
-        // Rebuild Z[k] = E[k] + i·O[k] (the forward unpacking run backwards), scattered in bit-reversed order with real
-        // and imaginary parts swapped: a forward FFT of swap(Z) is swap(M·IFFT(Z)).
-        var rev = _bitReverse;
-        var zr = _workRe;
-        var zi = _workIm;
+        // Rebuild Z[k] = E[k] + i·O[k] (the forward unpacking run backwards) in natural order with real and imaginary
+        // parts swapped — a forward FFT of swap(Z) is swap(M·IFFT(Z)) — then put it in bit-reversed order.
+        var naturalRe = _naturalRe;
+        var naturalIm = _naturalIm;
         {
             var x0 = re[0];
             var xm = re[m];
             // k = 0: E = (X0 + XM)/2, O = (X0 − XM)/2
-            zi[rev[0]] = 0.5f * (x0 + xm);
-            zr[rev[0]] = 0.5f * (x0 - xm);
+            naturalIm[0] = 0.5f * (x0 + xm);
+            naturalRe[0] = 0.5f * (x0 - xm);
         }
         for (var k = RepackWide(re, im); k <= m / 2; k++)
         {
@@ -209,14 +235,26 @@ public sealed class RealFft
             var or = c * dr - s * di;  // O = conj(W^k)·D with conj(W^k) = c + i·s
             var oi = c * di + s * dr;
             // Z[k] = E + i·O ; Z[M−k] = conj(E) + i·conj(O)
-            var j = rev[k];
-            zi[j] = er - oi;
-            zr[j] = ei + or;
+            naturalIm[k] = er - oi;
+            naturalRe[k] = ei + or;
             if (k != m - k)
             {
-                var jm = rev[m - k];
-                zi[jm] = er + oi;
-                zr[jm] = or - ei;
+                naturalIm[m - k] = er + oi;
+                naturalRe[m - k] = or - ei;
+            }
+        }
+        var zr = _workRe;
+        var zi = _workIm;
+        ref var zr0 = ref MemoryMarshal.GetArrayDataReference(zr);
+        ref var zi0 = ref MemoryMarshal.GetArrayDataReference(zi);
+        if (!BitReverseWide(ref MemoryMarshal.GetArrayDataReference(naturalRe), 1, ref zr0)
+            || !BitReverseWide(ref MemoryMarshal.GetArrayDataReference(naturalIm), 1, ref zi0))
+        {
+            var rev = _bitReverse;
+            for (var k = 0; k < m; k++)
+            {
+                zr[rev[k]] = naturalRe[k];
+                zi[rev[k]] = naturalIm[k];
             }
         }
         ComplexInPlace(zr, zi);
@@ -229,9 +267,9 @@ public sealed class RealFft
         }
     }
 
-    // The inverse's rebuilding of Z for k = 1… 16 at a time (bins k…k+15 and their mirrors, while the two blocks lie on
-    // either side of M/2): the scalar loop's operations per bin, so the same values, then scattered to the bit-reversed
-    // positions. Returns the first k not done.
+    // The inverse's rebuilding of Z for k = 1… 16 at a time (bins k…k+15 and their mirrors, one reversed vector, while
+    // the two blocks lie on either side of M/2): the scalar loop's operations per bin, so the same values. Returns the
+    // first k not done.
     private int RepackWide(ReadOnlySpan<float> re, ReadOnlySpan<float> im)
     {
         var k = 1;
@@ -246,11 +284,8 @@ public sealed class RealFft
         ref var i = ref MemoryMarshal.GetReference(im);
         ref var cosines = ref MemoryMarshal.GetArrayDataReference(_unpackCos);
         ref var sines = ref MemoryMarshal.GetArrayDataReference(_unpackSin);
-        ref var rev = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
-        ref var zr = ref MemoryMarshal.GetArrayDataReference(_workRe);
-        ref var zi = ref MemoryMarshal.GetArrayDataReference(_workIm);
-        Span<float> lanes = stackalloc float[64];
-        ref var lane = ref MemoryMarshal.GetReference(lanes);
+        ref var zr = ref MemoryMarshal.GetArrayDataReference(_naturalRe);
+        ref var zi = ref MemoryMarshal.GetArrayDataReference(_naturalIm);
         for (; k + 15 < m / 2; k += 16)
         {
             var at = (nuint)k;
@@ -267,22 +302,182 @@ public sealed class RealFft
             var sn = Vector512.LoadUnsafe(ref sines, at);
             var or = c * dr - sn * di;
             var oi = c * di + sn * dr;
-            (er - oi).StoreUnsafe(ref lane, 0);
-            (ei + or).StoreUnsafe(ref lane, 16);
-            (er + oi).StoreUnsafe(ref lane, 32);
-            (or - ei).StoreUnsafe(ref lane, 48);
-            for (var l = 0; l < 16; l++)
-            {
-                var j = Unsafe.Add(ref rev, k + l);
-                var jm = Unsafe.Add(ref rev, m - k - l);
-                Unsafe.Add(ref zi, j) = Unsafe.Add(ref lane, l);
-                Unsafe.Add(ref zr, j) = Unsafe.Add(ref lane, 16 + l);
-                Unsafe.Add(ref zi, jm) = Unsafe.Add(ref lane, 32 + l);
-                Unsafe.Add(ref zr, jm) = Unsafe.Add(ref lane, 48 + l);
-            }
+            (er - oi).StoreUnsafe(ref zi, at);
+            (ei + or).StoreUnsafe(ref zr, at);
+            Vector512.Shuffle(er + oi, reverse).StoreUnsafe(ref zi, mirror);
+            Vector512.Shuffle(or - ei, reverse).StoreUnsafe(ref zr, mirror);
         }
         return k;
     }
+
+    // destination[rev(n)] = source[stride·n] for every n < M, by 16×16 blocks in registers rather than one scattered
+    // store per value. With n = (a, mid, c) — its top 4 bits, the middle bits, its low 4 bits — rev(n) is
+    // (rev c, rev mid, rev a); so for each mid the 16 rows a (16 consecutive n each) are placed in slot rev a,
+    // transposed, and each column c, now in order rev a, stored whole at rev(c·…) + rev(mid·16). Stride 2 reads the
+    // real (or, from source + 1, imaginary) parts of interleaved input. False when not available (M < 256 or no
+    // AVX-512): the caller scatters.
+    private bool BitReverseWide(ref float source, int stride, ref float destination)
+    {
+        var m = _half;
+        if (m < 256 || !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
+        {
+            return false;
+        }
+        ref var rev = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
+        var rows = m / 16;
+        var evens = Vector512<int>.Indices * 2;
+        var low1 = _transposeIndex[0];
+        var high1 = _transposeIndex[1];
+        var low2 = _transposeIndex[2];
+        var high2 = _transposeIndex[3];
+        var low4 = _transposeIndex[4];
+        var high4 = _transposeIndex[5];
+        var low8 = _transposeIndex[6];
+        var high8 = _transposeIndex[7];
+        for (var mid = 0; mid < rows / 16; mid++)
+        {
+            var first = (nuint)(mid * 16);
+            var step = (nuint)rows;
+            // Row a in slot rev a (rev of 4 bits: 0 8 4 12 2 10 6 14 1 9 5 13 3 11 7 15).
+            var r0 = Row(ref source, first + 0 * step, stride, evens);
+            var r8 = Row(ref source, first + 1 * step, stride, evens);
+            var r4 = Row(ref source, first + 2 * step, stride, evens);
+            var r12 = Row(ref source, first + 3 * step, stride, evens);
+            var r2 = Row(ref source, first + 4 * step, stride, evens);
+            var r10 = Row(ref source, first + 5 * step, stride, evens);
+            var r6 = Row(ref source, first + 6 * step, stride, evens);
+            var r14 = Row(ref source, first + 7 * step, stride, evens);
+            var r1 = Row(ref source, first + 8 * step, stride, evens);
+            var r9 = Row(ref source, first + 9 * step, stride, evens);
+            var r5 = Row(ref source, first + 10 * step, stride, evens);
+            var r13 = Row(ref source, first + 11 * step, stride, evens);
+            var r3 = Row(ref source, first + 12 * step, stride, evens);
+            var r11 = Row(ref source, first + 13 * step, stride, evens);
+            var r7 = Row(ref source, first + 14 * step, stride, evens);
+            var r15 = Row(ref source, first + 15 * step, stride, evens);
+            Vector512<float> t;
+            t = Avx512F.PermuteVar16x32x2(r0, low1, r1);
+            r1 = Avx512F.PermuteVar16x32x2(r0, high1, r1);
+            r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r2, low1, r3);
+            r3 = Avx512F.PermuteVar16x32x2(r2, high1, r3);
+            r2 = t;
+            t = Avx512F.PermuteVar16x32x2(r4, low1, r5);
+            r5 = Avx512F.PermuteVar16x32x2(r4, high1, r5);
+            r4 = t;
+            t = Avx512F.PermuteVar16x32x2(r6, low1, r7);
+            r7 = Avx512F.PermuteVar16x32x2(r6, high1, r7);
+            r6 = t;
+            t = Avx512F.PermuteVar16x32x2(r8, low1, r9);
+            r9 = Avx512F.PermuteVar16x32x2(r8, high1, r9);
+            r8 = t;
+            t = Avx512F.PermuteVar16x32x2(r10, low1, r11);
+            r11 = Avx512F.PermuteVar16x32x2(r10, high1, r11);
+            r10 = t;
+            t = Avx512F.PermuteVar16x32x2(r12, low1, r13);
+            r13 = Avx512F.PermuteVar16x32x2(r12, high1, r13);
+            r12 = t;
+            t = Avx512F.PermuteVar16x32x2(r14, low1, r15);
+            r15 = Avx512F.PermuteVar16x32x2(r14, high1, r15);
+            r14 = t;
+            t = Avx512F.PermuteVar16x32x2(r0, low2, r2);
+            r2 = Avx512F.PermuteVar16x32x2(r0, high2, r2);
+            r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r1, low2, r3);
+            r3 = Avx512F.PermuteVar16x32x2(r1, high2, r3);
+            r1 = t;
+            t = Avx512F.PermuteVar16x32x2(r4, low2, r6);
+            r6 = Avx512F.PermuteVar16x32x2(r4, high2, r6);
+            r4 = t;
+            t = Avx512F.PermuteVar16x32x2(r5, low2, r7);
+            r7 = Avx512F.PermuteVar16x32x2(r5, high2, r7);
+            r5 = t;
+            t = Avx512F.PermuteVar16x32x2(r8, low2, r10);
+            r10 = Avx512F.PermuteVar16x32x2(r8, high2, r10);
+            r8 = t;
+            t = Avx512F.PermuteVar16x32x2(r9, low2, r11);
+            r11 = Avx512F.PermuteVar16x32x2(r9, high2, r11);
+            r9 = t;
+            t = Avx512F.PermuteVar16x32x2(r12, low2, r14);
+            r14 = Avx512F.PermuteVar16x32x2(r12, high2, r14);
+            r12 = t;
+            t = Avx512F.PermuteVar16x32x2(r13, low2, r15);
+            r15 = Avx512F.PermuteVar16x32x2(r13, high2, r15);
+            r13 = t;
+            t = Avx512F.PermuteVar16x32x2(r0, low4, r4);
+            r4 = Avx512F.PermuteVar16x32x2(r0, high4, r4);
+            r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r1, low4, r5);
+            r5 = Avx512F.PermuteVar16x32x2(r1, high4, r5);
+            r1 = t;
+            t = Avx512F.PermuteVar16x32x2(r2, low4, r6);
+            r6 = Avx512F.PermuteVar16x32x2(r2, high4, r6);
+            r2 = t;
+            t = Avx512F.PermuteVar16x32x2(r3, low4, r7);
+            r7 = Avx512F.PermuteVar16x32x2(r3, high4, r7);
+            r3 = t;
+            t = Avx512F.PermuteVar16x32x2(r8, low4, r12);
+            r12 = Avx512F.PermuteVar16x32x2(r8, high4, r12);
+            r8 = t;
+            t = Avx512F.PermuteVar16x32x2(r9, low4, r13);
+            r13 = Avx512F.PermuteVar16x32x2(r9, high4, r13);
+            r9 = t;
+            t = Avx512F.PermuteVar16x32x2(r10, low4, r14);
+            r14 = Avx512F.PermuteVar16x32x2(r10, high4, r14);
+            r10 = t;
+            t = Avx512F.PermuteVar16x32x2(r11, low4, r15);
+            r15 = Avx512F.PermuteVar16x32x2(r11, high4, r15);
+            r11 = t;
+            t = Avx512F.PermuteVar16x32x2(r0, low8, r8);
+            r8 = Avx512F.PermuteVar16x32x2(r0, high8, r8);
+            r0 = t;
+            t = Avx512F.PermuteVar16x32x2(r1, low8, r9);
+            r9 = Avx512F.PermuteVar16x32x2(r1, high8, r9);
+            r1 = t;
+            t = Avx512F.PermuteVar16x32x2(r2, low8, r10);
+            r10 = Avx512F.PermuteVar16x32x2(r2, high8, r10);
+            r2 = t;
+            t = Avx512F.PermuteVar16x32x2(r3, low8, r11);
+            r11 = Avx512F.PermuteVar16x32x2(r3, high8, r11);
+            r3 = t;
+            t = Avx512F.PermuteVar16x32x2(r4, low8, r12);
+            r12 = Avx512F.PermuteVar16x32x2(r4, high8, r12);
+            r4 = t;
+            t = Avx512F.PermuteVar16x32x2(r5, low8, r13);
+            r13 = Avx512F.PermuteVar16x32x2(r5, high8, r13);
+            r5 = t;
+            t = Avx512F.PermuteVar16x32x2(r6, low8, r14);
+            r14 = Avx512F.PermuteVar16x32x2(r6, high8, r14);
+            r6 = t;
+            t = Avx512F.PermuteVar16x32x2(r7, low8, r15);
+            r15 = Avx512F.PermuteVar16x32x2(r7, high8, r15);
+            r7 = t;
+            var revMid = Unsafe.Add(ref rev, mid * 16);
+            r0.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 0) + revMid));
+            r1.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 1) + revMid));
+            r2.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 2) + revMid));
+            r3.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 3) + revMid));
+            r4.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 4) + revMid));
+            r5.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 5) + revMid));
+            r6.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 6) + revMid));
+            r7.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 7) + revMid));
+            r8.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 8) + revMid));
+            r9.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 9) + revMid));
+            r10.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 10) + revMid));
+            r11.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 11) + revMid));
+            r12.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 12) + revMid));
+            r13.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 13) + revMid));
+            r14.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 14) + revMid));
+            r15.StoreUnsafe(ref destination, (nuint)(Unsafe.Add(ref rev, 15) + revMid));
+        }
+        return true;
+    }
+
+    // Row of 16 values at source[stride·first …]: consecutive, or the even-indexed ones of 32 interleaved.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Row(ref float source, nuint first, int stride, Vector512<int> evens) => stride == 1
+        ? Vector512.LoadUnsafe(ref source, first)
+        : Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref source, 2 * first), evens, Vector512.LoadUnsafe(ref source, 2 * first + 16));
 
     // output[2n] = even[n]·scale, output[2n + 1] = odd[n]·scale, 16 n at a time; returns the first n not done.
     private static int InterleaveWide(float[] even, float[] odd, float scale, Span<float> output)
@@ -328,59 +523,143 @@ public sealed class RealFft
         // Spans 2, 4 and 8 in registers when 16 lanes fit, else spans 2 and 4 as a scalar radix-4 pass.
         var h = FirstStagesWide(re, im) ? 8 : FirstStagesRadix4(re, im);
 
-        var width = Vector<float>.Count;
-        ref var r = ref re[0];
-        ref var i = ref im[0];
-        ref var tr = ref _twiddleRe[0];
-        ref var ti = ref _twiddleIm[0];
-        for (; h < m; h *= 2)
+        // Two radix-2 stages (spans 2h and 4h) per pass over the data while both remain, then the last one alone.
+        for (; 2 * h < m; h *= 4)
         {
-            var span = 2 * h;
-            if (h >= width)
+            TwoStages(re, im, h);
+        }
+        if (h < m)
+        {
+            Stage(re, im, h);
+        }
+    }
+
+    // Stages h and 2h. On 512-bit vectors in one pass (h ≥ 16): for each group of four quarter-spans (a, b, c, d) the
+    // span-2h butterflies (a, b) and (c, d), then the span-4h butterflies (a, c) and (b, d), kept in registers between
+    // them. Each butterfly is the radix-2 stage's expression with the same operands, so the values are bit for bit
+    // those of two separate stages; the loads and stores are halved. Otherwise one stage after the other.
+    private void TwoStages(Span<float> re, Span<float> im, int h)
+    {
+        if (Vector512.IsHardwareAccelerated && h >= Vector512<float>.Count)
+        {
+            TwoStagesWide(re, im, h);
+            return;
+        }
+        Stage(re, im, h);
+        Stage(re, im, 2 * h);
+    }
+
+    private void TwoStagesWide(Span<float> re, Span<float> im, int h)
+    {
+        var m = re.Length;
+        ref var r = ref MemoryMarshal.GetReference(re);
+        ref var i = ref MemoryMarshal.GetReference(im);
+        ref var tr = ref MemoryMarshal.GetArrayDataReference(_twiddleRe);
+        ref var ti = ref MemoryMarshal.GetArrayDataReference(_twiddleIm);
+        for (var s = 0; s < m; s += 4 * h)
+        {
+            for (var k = 0; k < h; k += Vector512<float>.Count)
             {
-                for (var s = 0; s < m; s += span)
+                var a = (nuint)(s + k);
+                var b = a + (nuint)h;
+                var c = b + (nuint)h;
+                var d = c + (nuint)h;
+                // Span 2h: twiddle h + k for both pairs.
+                var wr = Vector512.LoadUnsafe(ref tr, (nuint)(h + k));
+                var wi = Vector512.LoadUnsafe(ref ti, (nuint)(h + k));
+                var xr = Vector512.LoadUnsafe(ref r, b);
+                var xi = Vector512.LoadUnsafe(ref i, b);
+                var pr = xr * wr - xi * wi;
+                var pi = xr * wi + xi * wr;
+                var ur = Vector512.LoadUnsafe(ref r, a);
+                var ui = Vector512.LoadUnsafe(ref i, a);
+                var ar = ur + pr;
+                var ai = ui + pi;
+                var br = ur - pr;
+                var bi = ui - pi;
+                xr = Vector512.LoadUnsafe(ref r, d);
+                xi = Vector512.LoadUnsafe(ref i, d);
+                pr = xr * wr - xi * wi;
+                pi = xr * wi + xi * wr;
+                ur = Vector512.LoadUnsafe(ref r, c);
+                ui = Vector512.LoadUnsafe(ref i, c);
+                var cr = ur + pr;
+                var ci = ui + pi;
+                var dr = ur - pr;
+                var di = ui - pi;
+                // Span 4h: twiddles 2h + k for (a, c) and 3h + k for (b, d).
+                wr = Vector512.LoadUnsafe(ref tr, (nuint)(2 * h + k));
+                wi = Vector512.LoadUnsafe(ref ti, (nuint)(2 * h + k));
+                pr = cr * wr - ci * wi;
+                pi = cr * wi + ci * wr;
+                (ar + pr).StoreUnsafe(ref r, a);
+                (ai + pi).StoreUnsafe(ref i, a);
+                (ar - pr).StoreUnsafe(ref r, c);
+                (ai - pi).StoreUnsafe(ref i, c);
+                wr = Vector512.LoadUnsafe(ref tr, (nuint)(3 * h + k));
+                wi = Vector512.LoadUnsafe(ref ti, (nuint)(3 * h + k));
+                pr = dr * wr - di * wi;
+                pi = dr * wi + di * wr;
+                (br + pr).StoreUnsafe(ref r, b);
+                (bi + pi).StoreUnsafe(ref i, b);
+                (br - pr).StoreUnsafe(ref r, d);
+                (bi - pi).StoreUnsafe(ref i, d);
+            }
+        }
+    }
+
+    // One radix-2 stage with half-span h: a ← a + w·b, b ← a − w·b with w = exp(−πik/h).
+    private void Stage(Span<float> re, Span<float> im, int h)
+    {
+        var m = re.Length;
+        var span = 2 * h;
+        var width = Vector<float>.Count;
+        ref var r = ref MemoryMarshal.GetReference(re);
+        ref var i = ref MemoryMarshal.GetReference(im);
+        ref var tr = ref MemoryMarshal.GetArrayDataReference(_twiddleRe);
+        ref var ti = ref MemoryMarshal.GetArrayDataReference(_twiddleIm);
+        if (h >= width)
+        {
+            for (var s = 0; s < m; s += span)
+            {
+                for (var k = 0; k < h; k += width)
                 {
-                    for (var k = 0; k < h; k += width)
-                    {
-                        var a = (nuint)(s + k);
-                        var b = a + (nuint)h;
-                        var wr = Vector.LoadUnsafe(ref tr, (nuint)(h + k));
-                        var wi = Vector.LoadUnsafe(ref ti, (nuint)(h + k));
-                        var xr = Vector.LoadUnsafe(ref r, b);
-                        var xi = Vector.LoadUnsafe(ref i, b);
-                        var pr = xr * wr - xi * wi;
-                        var pi = xr * wi + xi * wr;
-                        var ur = Vector.LoadUnsafe(ref r, a);
-                        var ui = Vector.LoadUnsafe(ref i, a);
-                        (ur + pr).StoreUnsafe(ref r, a);
-                        (ui + pi).StoreUnsafe(ref i, a);
-                        (ur - pr).StoreUnsafe(ref r, b);
-                        (ui - pi).StoreUnsafe(ref i, b);
-                    }
+                    var a = (nuint)(s + k);
+                    var b = a + (nuint)h;
+                    var wr = Vector.LoadUnsafe(ref tr, (nuint)(h + k));
+                    var wi = Vector.LoadUnsafe(ref ti, (nuint)(h + k));
+                    var xr = Vector.LoadUnsafe(ref r, b);
+                    var xi = Vector.LoadUnsafe(ref i, b);
+                    var pr = xr * wr - xi * wi;
+                    var pi = xr * wi + xi * wr;
+                    var ur = Vector.LoadUnsafe(ref r, a);
+                    var ui = Vector.LoadUnsafe(ref i, a);
+                    (ur + pr).StoreUnsafe(ref r, a);
+                    (ui + pi).StoreUnsafe(ref i, a);
+                    (ur - pr).StoreUnsafe(ref r, b);
+                    (ui - pi).StoreUnsafe(ref i, b);
                 }
             }
-            else
+            return;
+        }
+        for (var s = 0; s < m; s += span)
+        {
+            for (var k = 0; k < h; k++)
             {
-                for (var s = 0; s < m; s += span)
-                {
-                    for (var k = 0; k < h; k++)
-                    {
-                        var a = s + k;
-                        var b = a + h;
-                        var wr = Unsafe.Add(ref tr, h + k);
-                        var wi = Unsafe.Add(ref ti, h + k);
-                        var xr = Unsafe.Add(ref r, b);
-                        var xi = Unsafe.Add(ref i, b);
-                        var pr = xr * wr - xi * wi;
-                        var pi = xr * wi + xi * wr;
-                        var ur = Unsafe.Add(ref r, a);
-                        var ui = Unsafe.Add(ref i, a);
-                        Unsafe.Add(ref r, a) = ur + pr;
-                        Unsafe.Add(ref i, a) = ui + pi;
-                        Unsafe.Add(ref r, b) = ur - pr;
-                        Unsafe.Add(ref i, b) = ui - pi;
-                    }
-                }
+                var a = s + k;
+                var b = a + h;
+                var wr = Unsafe.Add(ref tr, h + k);
+                var wi = Unsafe.Add(ref ti, h + k);
+                var xr = Unsafe.Add(ref r, b);
+                var xi = Unsafe.Add(ref i, b);
+                var pr = xr * wr - xi * wi;
+                var pi = xr * wi + xi * wr;
+                var ur = Unsafe.Add(ref r, a);
+                var ui = Unsafe.Add(ref i, a);
+                Unsafe.Add(ref r, a) = ur + pr;
+                Unsafe.Add(ref i, a) = ui + pi;
+                Unsafe.Add(ref r, b) = ur - pr;
+                Unsafe.Add(ref i, b) = ui - pi;
             }
         }
     }

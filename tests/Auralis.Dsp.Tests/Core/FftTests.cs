@@ -11,8 +11,10 @@ public class FftTests
     [InlineData(32)]   // the register pass alone, no mirrored 16-bin blocks
     [InlineData(64)]
     [InlineData(128)]  // the first size with a mirrored 16-bin block in the (un)packing passes
-    [InlineData(512)]
+    [InlineData(512)]  // the first size with whole 16×16 blocks in the bit reversal; an odd count of stages after the register pass
+    [InlineData(1024)] // an even count: two-stage passes only
     [InlineData(2048)]
+    [InlineData(4096)]
     [InlineData(8192)]
     public void Forward_matches_a_direct_dft_and_inverse_returns_the_signal(int n)
     {
