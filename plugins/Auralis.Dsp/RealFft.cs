@@ -523,7 +523,12 @@ public sealed class RealFft
         // Spans 2, 4 and 8 in registers when 16 lanes fit, else spans 2 and 4 as a scalar radix-4 pass.
         var h = FirstStagesWide(re, im) ? 8 : FirstStagesRadix4(re, im);
 
-        // Two radix-2 stages (spans 2h and 4h) per pass over the data while both remain, then the last one alone.
+        // One stage at a time while a vector holds more lanes than h, then two radix-2 stages (spans 2h and 4h) per pass
+        // over the data while both remain, then the last one alone.
+        for (; h < m && Vector512.IsHardwareAccelerated && h < Vector512<float>.Count; h *= 2)
+        {
+            Stage(re, im, h);
+        }
         for (; 2 * h < m; h *= 4)
         {
             TwoStages(re, im, h);
