@@ -87,6 +87,11 @@ package() {
   rm -rf "$pkg_root" dist
   mkdir -p "$stage/plugins" dist
   log "publishing the self-contained host ($v, linux-x64, ReadyToRun)"
+  # ReadyToRun code bakes in the layout of types from the assemblies it was compiled against, and the runtime fails fast
+  # (SIGABRT, no message) when they no longer match. The incremental publish does not always recompile an image whose
+  # own IL is unchanged, so a package made in a working tree can abort at start-up (verification catches it; seen
+  # 2026-12-06): the host's RID-specific intermediates are always rebuilt.
+  rm -rf host/Auralis.Cli/obj/Release/net10.0/linux-x64 host/Auralis.Cli/bin/Release/net10.0/linux-x64
   dotnet publish host/Auralis.Cli -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
     -o "$stage" -nologo -v q -clp:ErrorsOnly
   rm -f "$stage"/*.pdb
