@@ -80,7 +80,7 @@ public sealed class MonoFramer
         }
         if (channels > 1)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(mono, 1f / channels, mono);
+            SpanMath.Multiply(mono, 1f / channels, mono);
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class OverlapAdd
     public void Add(ReadOnlySpan<float> frame, Span<float> completed)
     {
         var acc = _accumulator.AsSpan();
-        System.Numerics.Tensors.TensorPrimitives.Add(acc, frame[..FrameSize], acc);
+        SpanMath.Add(acc, frame[..FrameSize], acc);
         acc[..Hop].CopyTo(completed);
         acc[Hop..].CopyTo(acc);
         acc[^Hop..].Clear();

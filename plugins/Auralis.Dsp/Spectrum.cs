@@ -38,7 +38,7 @@ public sealed class Spectrum
     /// <summary>Windows <paramref name="frame"/> and transforms it into <see cref="Re"/>/<see cref="Im"/>.</summary>
     public void Transform(ReadOnlySpan<float> frame)
     {
-        TensorPrimitives.Multiply(frame, Window, _windowed);
+        SpanMath.Multiply(frame, Window, _windowed);
         Fft.Forward(_windowed, Re, Im);
     }
 
@@ -47,14 +47,14 @@ public sealed class Spectrum
     {
         Transform(frame);
         var n = BinCount;
-        TensorPrimitives.Multiply(Re, Re, power[..n]);
-        TensorPrimitives.MultiplyAdd(Im, Im, power[..n], power[..n]);
+        SpanMath.Multiply(Re.AsSpan(0, n), Re.AsSpan(0, n), power[..n]);
+        SpanMath.MultiplyAdd(Im.AsSpan(0, n), Im.AsSpan(0, n), power[..n], power[..n]);
     }
 
     /// <summary>Transforms and writes |X[k]| into <paramref name="magnitude"/>.</summary>
     public void Magnitude(ReadOnlySpan<float> frame, Span<float> magnitude)
     {
         Power(frame, magnitude);
-        TensorPrimitives.Sqrt(magnitude[..BinCount], magnitude[..BinCount]);
+        SpanMath.Sqrt(magnitude[..BinCount], magnitude[..BinCount]);
     }
 }

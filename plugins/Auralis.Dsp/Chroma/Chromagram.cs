@@ -59,11 +59,11 @@ public sealed class Chromagram
         {
             return;
         }
-        var max = TensorPrimitives.Max(power[_first..(_last + 1)]);
+        var max = SpanMath.Max(power[_first..(_last + 1)]);
         // The logarithms the peaks' parabolas need, for every bin at once (vectorised: within an ulp of Math.Log).
         var log = _logPower.AsSpan();
-        TensorPrimitives.ConvertChecked(power[(_first - 1)..(_last + 2)], log);
-        TensorPrimitives.Add(log, 1e-30, log);
+        SpanMath.Widen(power[(_first - 1)..(_last + 2)], log);
+        SpanMath.Add(log, 1e-30, log);
         TensorPrimitives.Log(log, log);
         VoteTuning(power, max);
         var tuning = Tuning;
@@ -92,7 +92,7 @@ public sealed class Chromagram
         }
         if (top > 1e-20f)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(_chroma, 1f / top, _chroma);
+            SpanMath.Multiply(_chroma, 1f / top, _chroma);
         }
         else
         {

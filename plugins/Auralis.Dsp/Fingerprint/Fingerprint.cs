@@ -125,7 +125,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         if (!right.IsEmpty)
         {
             FiniteSamples.Add(right[..n], mono);
-            TensorPrimitives.Multiply(mono, 0.5f, mono);
+            SpanMath.Multiply(mono, 0.5f, mono);
         }
         // The separator sees everything (its energies come from frames it masks ~15 frames late).
         _separator.Analyse(mono);
@@ -360,8 +360,8 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         var binHz = _sampleRate / (2 * (n - 1));
         var magnitude = _magnitude.AsSpan(0, n);
         var logMagnitude = _logMagnitude.AsSpan(0, n);
-        TensorPrimitives.Sqrt(power, magnitude);
-        TensorPrimitives.Max(magnitude, 1e-20f, logMagnitude);
+        SpanMath.Sqrt(power, magnitude);
+        SpanMath.Max(magnitude, 1e-20f, logMagnitude);
         TensorPrimitives.Log(logMagnitude, logMagnitude);
         double sum = TensorPrimitives.Sum(magnitude);
         double weighted = TensorPrimitives.Dot(_binIndex.AsSpan(0, n), magnitude);

@@ -98,8 +98,8 @@ public sealed class Yin
 
         // _energy[j + 1] = Σ_{i ≤ j} x[i]²
         _energy[0] = 0;
-        TensorPrimitives.ConvertChecked(frame, _squares.AsSpan());
-        TensorPrimitives.Multiply(_squares, _squares, _squares);
+        SpanMath.Widen(frame, _squares);
+        SpanMath.Multiply(_squares, _squares, _squares);
         var done = PrefixWide(_squares, _energy.AsSpan(1));
         for (; done < _frame; done++)
         {
@@ -144,7 +144,7 @@ public sealed class Yin
         if (!voiced)
         {
             // Unvoiced: report the global minimum's confidence, no frequency.
-            best = tauMin + TensorPrimitives.IndexOfMin(_cmnd.AsSpan(tauMin, tauMax - tauMin + 1));
+            best = tauMin + SpanMath.IndexOfMin(_cmnd.AsSpan(tauMin, tauMax - tauMin + 1));
             return new PitchEstimate(0f, Math.Clamp(1f - _cmnd[best], 0f, 1f), false);
         }
         var period = Interpolate(best);

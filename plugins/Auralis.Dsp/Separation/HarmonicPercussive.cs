@@ -182,13 +182,13 @@ public sealed class HarmonicPercussive
     {
         var slot = (int)(FrameIndex % Ring);
         var windowed = _windowed[slot];
-        TensorPrimitives.Multiply(_framer.Frame, _window, windowed);
+        SpanMath.Multiply(_framer.Frame, _window, windowed);
         var re = _re[slot];
         var im = _im[slot];
         _fft.Forward(windowed, re, im);
-        TensorPrimitives.Multiply(re, re, _magnitude);
-        TensorPrimitives.MultiplyAdd(im, im, _magnitude, _magnitude);
-        TensorPrimitives.Sqrt(_magnitude, _magnitude);
+        SpanMath.Multiply(re, re, _magnitude);
+        SpanMath.MultiplyAdd(im, im, _magnitude, _magnitude);
+        SpanMath.Sqrt(_magnitude, _magnitude);
 
         // Percussive enhancement of this frame (across bins), kept until the frame is masked.
         MedianFilter.Apply(_magnitude, PercussiveKernel, _percussiveHistory[slot], _medianScratch);
@@ -212,17 +212,17 @@ public sealed class HarmonicPercussive
         _fft.Inverse(_maskRe, _maskIm, _frameH);
         if (Margin == 1f)
         {
-            TensorPrimitives.Subtract(_windowed[old], _frameH, _frameP);
+            SpanMath.Subtract(_windowed[old], _frameH, _frameP);
         }
         else
         {
             PercussiveSpectrum(_re[old], _im[old], _percussiveHistory[old]);
             _fft.Inverse(_maskRe, _maskIm, _frameP);
         }
-        TensorPrimitives.Multiply(_frameH, _window, _frameH);
-        TensorPrimitives.Multiply(_frameH, _synthesisScale, _frameH);
-        TensorPrimitives.Multiply(_frameP, _window, _frameP);
-        TensorPrimitives.Multiply(_frameP, _synthesisScale, _frameP);
+        SpanMath.Multiply(_frameH, _window, _frameH);
+        SpanMath.Multiply(_frameH, _synthesisScale, _frameH);
+        SpanMath.Multiply(_frameP, _window, _frameP);
+        SpanMath.Multiply(_frameP, _synthesisScale, _frameP);
         _olaH.Add(_frameH, _completedH);
         _olaP.Add(_frameP, _completedP);
         _outH.Write(_completedH);
