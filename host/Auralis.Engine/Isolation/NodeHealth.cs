@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Numerics.Tensors;
 using Auralis.Engine.Graph;
+using Auralis.Engine.Realtime;
 
 namespace Auralis.Engine.Isolation;
 
@@ -67,9 +67,8 @@ public sealed class NodeHealth
         for (var c = 0; c < outputs.Length; c++)
         {
             var samples = outputs[c].AsSpan(0, frames);
-            // One vectorised pass for the common case: the sum is finite unless a sample is not (or the block is
-            // absurdly loud, which the scan below then finds clean).
-            if (float.IsFinite(TensorPrimitives.Sum(samples)))
+            // One vectorised pass for the common case.
+            if (SampleScan.AllFinite(samples))
             {
                 continue;
             }

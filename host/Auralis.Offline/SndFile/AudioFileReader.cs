@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Auralis.Engine.Realtime;
 using static Auralis.Offline.SndFile.SndFileNative;
 
 namespace Auralis.Offline.SndFile;
@@ -135,7 +136,7 @@ public sealed class AudioFileReader : IDisposable
         var n = (int)got;
         var src = _interleaved;
         // A float file can hold NaN or ±Inf; processed, one would poison every plugin's state. Refuse the file instead.
-        if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(src.AsSpan(0, n * channelCount))))
+        if (!SampleScan.AllFinite(src.AsSpan(0, n * channelCount)))
         {
             var bad = FirstNonFinite(src.AsSpan(0, n * channelCount));
             if (bad >= 0)
