@@ -2,7 +2,9 @@
 """Speed of Auralis's analyses against the reference implementations, on the same real recordings, in one run.
 
 Each measurement is a whole process (start-up included) pinned to one core (taskset -c 0); the figure is × realtime =
-audio duration / wall time, best of N runs, and peak RSS. Auralis is measured as shipped: the ReadyToRun build of
+audio duration / wall time, best of N runs, and peak RSS. The implementations of one feature take turns, one run each
+per round (ours, then each reference, N rounds), so a change in the shared VM's speed — seen to move figures by 40 %
+within minutes — reaches all of them alike and the ratios stay comparable. Auralis is measured as shipped: the ReadyToRun build of
 ./build.sh package (dist/), unpacked under artifacts/bench/. References get a WAV already decoded where they cannot read
 OGG (their decoding is not counted; Auralis decodes the OGG itself), so the comparison leans their way.
 
@@ -26,20 +28,28 @@ def auralis_exe():
     return os.path.join(dest, "auralis")
 
 
-def measure(cmd, runs):
-    """Best wall time of `runs` runs and the largest peak RSS (MiB) of the measured process itself."""
-    best, rss = float("inf"), 0
+def run_once(cmd):
+    """Wall time and peak RSS (MiB) of the measured process itself, pinned to core 0."""
+    start = time.perf_counter()
+    p = subprocess.Popen(["taskset", "-c", "0"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed: {err.decode()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure_in_turns(cmds, runs):
+    """Best wall time and largest peak RSS of each command, the commands taking turns one run at a time."""
+    best = [float("inf")] * len(cmds)
+    rss = [0.0] * len(cmds)
     for _ in range(runs):
-        start = time.perf_counter()
-        p = subprocess.Popen(["taskset", "-c", "0"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
-        err = p.stderr.read()
-        _, status, usage = os.wait4(p.pid, 0)
-        elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"bench: {' '.join(cmd)} failed: {err.decode()[-500:]}")
-        best = min(best, elapsed)
-        rss = max(rss, usage.ru_maxrss)
-    return best, rss / 1024
+        for i, cmd in enumerate(cmds):
+            elapsed, peak = run_once(cmd)
+            best[i] = min(best[i], elapsed)
+            rss[i] = max(rss[i], peak)
+    return list(zip(best, rss))
 
 
 ENV = dict(os.environ, AURALIS_PLUGIN_SCAN="off")
@@ -86,10 +96,12 @@ def main():
             ("separator", "scipy median-filter HPSS", ["/usr/bin/python3", os.path.join(ROOT, "bench", "analysis", "hpss_scipy.py"), wav, out]),
             ("all five", "auralis process --graph (separator + 4 analyzers)", [exe, "process", src, out, "--graph", graph]),
         ]
-        for feature, name, cmd in cases:
-            wall, rss = measure(cmd, args.runs)
-            rows.append((track, feature, name, duration, wall, rss))
-            print(f"{track}\t{feature}\t{name}\t{duration / wall:.1f}x\t{rss:.0f} MiB", flush=True)
+        features = list(dict.fromkeys(feature for feature, _, _ in cases))
+        for feature in features:
+            group = [(name, cmd) for f, name, cmd in cases if f == feature]
+            for (name, _), (wall, rss) in zip(group, measure_in_turns([cmd for _, cmd in group], args.runs)):
+                rows.append((track, feature, name, duration, wall, rss))
+                print(f"{track}\t{feature}\t{name}\t{duration / wall:.1f}x\t{rss:.0f} MiB", flush=True)
     lines = ["| track | feature | implementation | × realtime | ratio to ours | peak RSS (MiB) |", "|---|---|---|---|---|---|"]
     for track in TRACKS[: args.tracks]:
         ours = {f: d / w for t, f, n, d, w, _ in rows if t == track and n.startswith("auralis")}
