@@ -64,6 +64,11 @@ internal static class SpanMath
                     .StoreUnsafe(ref d, (nuint)i);
             }
         }
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            (Vector.LoadUnsafe(ref a, (nuint)i) * Vector.LoadUnsafe(ref b, (nuint)i) + Vector.LoadUnsafe(ref c, (nuint)i))
+                .StoreUnsafe(ref d, (nuint)i);
+        }
         for (; i < n; i++)
         {
             Unsafe.Add(ref d, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i) + Unsafe.Add(ref c, i);
@@ -84,6 +89,10 @@ internal static class SpanMath
                 Vector512.Sqrt(Vector512.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
             }
         }
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            Vector.SquareRoot(Vector.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
         for (; i < n; i++)
         {
             Unsafe.Add(ref d, i) = MathF.Sqrt(Unsafe.Add(ref a, i));
@@ -91,7 +100,52 @@ internal static class SpanMath
     }
 
     /// <summary>The largest value (NaN if any is NaN; <see cref="MathF.Max(float, float)"/>). At least one value.</summary>
-    public static float Max(ReadOnlySpan<float> x)
+    public static float Max(ReadOnlySpan<float> x) => Extreme<Larger<float>>(x);
+
+    /// <summary>
+    /// Index of the first smallest value (of the first NaN, if any). At least one value. Vectorised: the minimum, then
+    /// the first value not above it.
+    /// </summary>
+    public static int IndexOfMin(ReadOnlySpan<float> x)
+    {
+        var low = Extreme<Smaller<float>>(x);
+        if (float.IsNaN(low))
+        {
+            return FirstNaN(x);
+        }
+        var i = 0;
+        var limit = new Vector<float>(low);
+        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+        {
+            if (Vector.LessThanOrEqualAny(new Vector<float>(x[i..]), limit))
+            {
+                break;
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            if (x[i] <= low)
+            {
+                return i;
+            }
+        }
+        return 0; // unreachable: the minimum is one of the values
+    }
+
+    private static int FirstNaN(ReadOnlySpan<float> x)
+    {
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (float.IsNaN(x[i]))
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    // The maximum or minimum of all values (NaN-propagating), lanes first then across lanes.
+    private static float Extreme<TOperation>(ReadOnlySpan<float> x) where TOperation : struct, IOperation<float>
     {
         if (x.IsEmpty)
         {
@@ -100,47 +154,24 @@ internal static class SpanMath
         ref var a = ref MemoryMarshal.GetReference(x);
         var n = x.Length;
         var i = 0;
-        var top = x[0];
+        var result = x[0];
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {
-            var m = Vector512.LoadUnsafe(ref a);
+            var lanes = Vector512.LoadUnsafe(ref a);
             for (i = 16; i + 16 <= n; i += 16)
             {
-                m = Vector512.Max(m, Vector512.LoadUnsafe(ref a, (nuint)i));
+                lanes = TOperation.Apply(lanes, Vector512.LoadUnsafe(ref a, (nuint)i));
             }
             for (var l = 0; l < 16; l++)
             {
-                top = MathF.Max(top, m[l]);
+                result = TOperation.Apply(result, lanes[l]);
             }
         }
         for (; i < n; i++)
         {
-            top = MathF.Max(top, Unsafe.Add(ref a, i));
+            result = TOperation.Apply(result, Unsafe.Add(ref a, i));
         }
-        return top;
-    }
-
-    /// <summary>Index of the first smallest value (of the first NaN, if any). At least one value.</summary>
-    public static int IndexOfMin(ReadOnlySpan<float> x)
-    {
-        if (x.IsEmpty)
-        {
-            throw new ArgumentException("no values", nameof(x));
-        }
-        var best = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            var v = x[i];
-            if (float.IsNaN(v))
-            {
-                return i;
-            }
-            if (v < x[best])
-            {
-                best = i;
-            }
-        }
-        return best;
+        return result;
     }
 
     /// <summary>destination[i] = x[i] widened to double.</summary>
@@ -158,6 +189,12 @@ internal static class SpanMath
                 low.StoreUnsafe(ref d, (nuint)i);
                 high.StoreUnsafe(ref d, (nuint)(i + 8));
             }
+        }
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            Vector.Widen(Vector.LoadUnsafe(ref a, (nuint)i), out Vector<double> low, out Vector<double> high);
+            low.StoreUnsafe(ref d, (nuint)i);
+            high.StoreUnsafe(ref d, (nuint)(i + Vector<double>.Count));
         }
         for (; i < n; i++)
         {
@@ -202,6 +239,14 @@ internal static class SpanMath
         public static Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
         public static Vector<T> Apply(Vector<T> a, Vector<T> b) => Vector.Max(a, b);
         public static T Apply(T a, T b) => T.Max(a, b);
+    }
+
+    // NaN-propagating minimum, like Math.Min.
+    private readonly struct Smaller<T> : IOperation<T> where T : unmanaged, INumber<T>
+    {
+        public static Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => Vector512.Min(a, b);
+        public static Vector<T> Apply(Vector<T> a, Vector<T> b) => Vector.Min(a, b);
+        public static T Apply(T a, T b) => T.Min(a, b);
     }
 
     private static void Binary<T, TOperation>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)

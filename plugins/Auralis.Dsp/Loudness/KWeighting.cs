@@ -13,7 +13,7 @@ namespace Auralis.Dsp.Loudness;
 public sealed class KWeighting
 {
     private readonly Vector128<double> _sb0, _sb1, _sb2, _sa1, _sa2; // shelf; the feedback coefficients negated
-    private readonly Vector128<double> _hb1, _hb2, _ha1, _ha2;       // high-pass (b0 = 1); the same
+    private readonly Vector128<double> _hb1, _ha1, _ha2;             // high-pass (b0 = b2 = 1); the same
     private Vector128<double> _s1, _s2, _h1, _h2;
 
     /// <summary>
@@ -37,7 +37,6 @@ public sealed class KWeighting
         var k1 = Math.Tan(Math.PI * f1 / sampleRate);
         var d = 1 + k1 / q1 + k1 * k1;
         _hb1 = Vector128.Create(-2.0);
-        _hb2 = Vector128.Create(1.0);
         _ha1 = Vector128.Create(-(2 * (k1 * k1 - 1) / d));
         _ha2 = Vector128.Create(-((1 - k1 / q1 + k1 * k1) / d));
     }
@@ -80,7 +79,7 @@ public sealed class KWeighting
             s2 = Vector128.FusedMultiplyAdd(_sa2, y, _sb2 * x);
             var z = y + h1;
             h1 = Vector128.FusedMultiplyAdd(_ha1, z, _hb1 * y + h2);
-            h2 = Vector128.FusedMultiplyAdd(_ha2, z, _hb2 * y);
+            h2 = Vector128.FusedMultiplyAdd(_ha2, z, y);
             var squares = z * z;
             energy += stereo ? squares.ToScalar() + squares.GetElement(1) : squares.ToScalar();
         }
