@@ -68,7 +68,7 @@ public sealed class MelFilterbank
         for (var m = 0; m < Bands; m++)
         {
             var w = _weights[m];
-            mel[m] = w.Length == 0 ? 0 : System.Numerics.Tensors.TensorPrimitives.Dot(w, power.Slice(_first[m], w.Length));
+            mel[m] = w.Length == 0 ? 0 : SpanMath.Dot(w, power.Slice(_first[m], w.Length));
         }
     }
 

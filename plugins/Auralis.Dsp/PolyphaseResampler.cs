@@ -92,7 +92,7 @@ public sealed class PolyphaseResampler
             while (_phase < _up)
             {
                 var window = _history.AsSpan(_at, taps);
-                output[written++] = System.Numerics.Tensors.TensorPrimitives.Dot(window, _phases[_phase]);
+                output[written++] = SpanMath.Dot(window, _phases[_phase]);
                 _phase += _down;
             }
             _phase -= _up;

@@ -22,7 +22,7 @@ internal sealed class DelayLine
         {
             if (add)
             {
-                System.Numerics.Tensors.TensorPrimitives.Add(destination, source, destination);
+                Realtime.SampleMath.Add(source, destination);
             }
             else
             {

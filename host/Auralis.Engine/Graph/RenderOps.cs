@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Auralis.Engine.Realtime;
 using Auralis.Sdk;
 
 namespace Auralis.Engine.Graph;
@@ -38,7 +38,7 @@ internal sealed class ScaleCopyOp(int source, int destination, float gain) : Ren
         }
         else
         {
-            TensorPrimitives.Multiply(_src.AsSpan(0, frames), gain, _dst.AsSpan(0, frames));
+            SampleMath.Scale(_src.AsSpan(0, frames), gain, _dst.AsSpan(0, frames));
         }
     }
 }
@@ -56,11 +56,11 @@ internal sealed class MixOp(int source, int destination, float gain) : RenderOp
         var d = _dst.AsSpan(0, frames);
         if (gain == 1f)
         {
-            TensorPrimitives.Add(d, _src.AsSpan(0, frames), d);
+            SampleMath.Add(_src.AsSpan(0, frames), d);
         }
         else
         {
-            TensorPrimitives.MultiplyAdd(_src.AsSpan(0, frames), gain, d, d);
+            SampleMath.AddScaled(_src.AsSpan(0, frames), gain, d);
         }
     }
 }

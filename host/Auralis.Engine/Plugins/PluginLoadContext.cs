@@ -71,16 +71,16 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
 }
 
 /// <summary>
-/// The DSP layer every built-in analyzer is built on (Auralis.Dsp and its System.Numerics.Tensors): loaded once per
-/// process when plugins carry the very same build — same assembly name and module version id — in one context of its
-/// own. A plugin carrying another build of them gets that build in its own context, like any other dependency. Both
-/// libraries are stateless (no mutable statics), so sharing shares compiled code only: with every analyzer in one
+/// The DSP layer every built-in analyzer is built on (Auralis.Dsp): loaded once per process when plugins carry the
+/// very same build — same assembly name and module version id — in one context of its own. A plugin carrying another
+/// build of it gets that build in its own context, like any other dependency. The library is stateless (no mutable
+/// statics), so sharing shares compiled code only: with every analyzer in one
 /// graph the DSP layer was JIT-compiled five times, ~0.2 s of a run. No other dependency is shared: two plugins'
 /// copies of an arbitrary library may keep global state, and side-by-side versions must stay apart.
 /// </summary>
 internal static class SharedLibraries
 {
-    private static readonly string[] Names = ["Auralis.Dsp", "System.Numerics.Tensors"];
+    private static readonly string[] Names = ["Auralis.Dsp"];
     private static readonly Dictionary<string, (Guid Mvid, Assembly Assembly)> Loaded = [];
     private static readonly List<string> Folders = [];
     private static readonly AssemblyLoadContext Context = new SharedContext();

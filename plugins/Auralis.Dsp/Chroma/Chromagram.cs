@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Auralis.Dsp.Chroma;
@@ -64,7 +63,7 @@ public sealed class Chromagram
         var log = _logPower.AsSpan();
         SpanMath.Widen(power[(_first - 1)..(_last + 2)], log);
         SpanMath.Add(log, 1e-30, log);
-        TensorPrimitives.Log(log, log);
+        SpanMath.Log(log, log);
         VoteTuning(power, max);
         var tuning = Tuning;
         var floor = max * 1e-4f; // peaks within 40 dB of the frame's strongest

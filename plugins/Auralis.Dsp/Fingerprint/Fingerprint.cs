@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Auralis.Dsp.Chroma;
 using Auralis.Dsp.Loudness;
@@ -181,7 +180,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         _frames++;
         CountOnset();
 
-        double energy = TensorPrimitives.SumOfSquares(frame);
+        double energy = SpanMath.SumOfSquares(frame);
         var rmsDb = energy > 0 ? 10 * Math.Log10(energy / frame.Length) : double.NegativeInfinity;
         if (rmsDb < SilentFrameDb)
         {
@@ -191,7 +190,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         }
         for (var b = 0; b < 7; b++)
         {
-            _bandEnergy[b] += TensorPrimitives.Sum(power[_bandStart[b].._bandEnd[b]]);
+            _bandEnergy[b] += SpanMath.Sum(power[_bandStart[b].._bandEnd[b]]);
         }
         SpectralShape(power);
         _chroma.Compute(power);
@@ -362,11 +361,11 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         var logMagnitude = _logMagnitude.AsSpan(0, n);
         SpanMath.Sqrt(power, magnitude);
         SpanMath.Max(magnitude, 1e-20f, logMagnitude);
-        TensorPrimitives.Log(logMagnitude, logMagnitude);
-        double sum = TensorPrimitives.Sum(magnitude);
-        double weighted = TensorPrimitives.Dot(_binIndex.AsSpan(0, n), magnitude);
-        double energy = TensorPrimitives.Sum(power);
-        double logSum = TensorPrimitives.Sum(logMagnitude);
+        SpanMath.Log(logMagnitude, logMagnitude);
+        double sum = SpanMath.Sum(magnitude);
+        double weighted = SpanMath.Dot(_binIndex.AsSpan(0, n), magnitude);
+        double energy = SpanMath.Sum(power);
+        double logSum = SpanMath.Sum(logMagnitude);
         if (sum <= 0)
         {
             return;

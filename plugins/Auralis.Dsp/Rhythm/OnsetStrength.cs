@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Auralis.Dsp.Rhythm;
 
@@ -32,9 +31,9 @@ public sealed class OnsetStrength
     {
         _spectrum.Power(frame, _power);
         _mel.Apply(_power, _bands);
-        // dB with a −100 dB floor, all bands at once (vectorised logarithm: within an ulp of the scalar one).
+        // dB with a −100 dB floor, all bands at once (vectorised logarithm, within an ulp).
         SpanMath.Max(_bands, 1e-10f, _bands);
-        TensorPrimitives.Log10(_bands, _bands);
+        SpanMath.Log10(_bands, _bands);
         SpanMath.Multiply(_bands, 10f, _bands);
         double flux = 0;
         for (var b = 0; b < Bands; b++)

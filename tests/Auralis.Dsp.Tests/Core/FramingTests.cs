@@ -67,11 +67,11 @@ public class FramingTests
             input = input[framer.Write(input)..];
             if (framer.FrameReady)
             {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(framer.Frame, window, frame);
+                SpanMath.Multiply(framer.Frame, window, frame);
                 fft.Forward(frame, re, im);
                 fft.Inverse(re, im, frame);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(frame, window, frame);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(frame, 1 / norm, frame);
+                SpanMath.Multiply(frame, window, frame);
+                SpanMath.Multiply(frame, 1 / norm, frame);
                 ola.Add(frame, done);
                 y.AddRange(done);
                 framer.Advance();
