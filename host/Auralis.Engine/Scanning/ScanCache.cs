@@ -5,7 +5,10 @@ namespace Auralis.Engine.Scanning;
 
 /// <summary>
 /// Scan verdicts on disk (<c>plugin-scan.json</c>), one per plugin folder, each valid only for the fingerprint and host
-/// version it was made with. Written atomically (temp file + rename); an unreadable cache is treated as empty.
+/// version it was made with. Written atomically (temp file + rename); an unreadable cache is treated as empty. Entries
+/// of folders that no longer exist are dropped when it is read: the file is parsed at every start of the host, and
+/// without pruning it grew with every plugin folder ever seen (3466 entries, 1.9 MB and 30 ms of each start on a
+/// development machine whose tests create plugin folders in temporary directories).
 /// </summary>
 internal sealed class ScanCache
 {
@@ -33,7 +36,13 @@ internal sealed class ScanCache
                 && root["format"]?.GetValue<int>() == Format && root["entries"] is JsonObject entries)
             {
                 root.Remove("entries");
-                return new ScanCache(path, entries);
+                var cache = new ScanCache(path, entries);
+                foreach (var gone in entries.Select(e => e.Key).Where(folder => !Directory.Exists(folder)).ToList())
+                {
+                    entries.Remove(gone);
+                    cache._dirty = true;
+                }
+                return cache;
             }
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)

@@ -96,6 +96,23 @@ public class ScanningTests
     }
 
     [Fact]
+    public void Verdicts_of_folders_that_no_longer_exist_are_dropped_from_the_cache()
+    {
+        using var t = new TempDir();
+        var plugins = CopyPlugins(t, "delay-short", "meter");
+        PluginScanner.Vet(PluginCatalog.Scan(plugins), Options(t));
+        var cacheFile = Path.Combine(t.File("cache"), PluginScanner.CacheFileName);
+        string[] Folders() => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(cacheFile))!["entries"]!.AsObject()
+            .Select(e => Path.GetFileName(e.Key)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["delay-short", "meter"], Folders());
+
+        Directory.Delete(Path.Combine(plugins, "meter"), recursive: true);
+        var verdicts = PluginScanner.Vet(PluginCatalog.Scan(plugins), Options(t));
+        Assert.True(verdicts.Single().FromCache); // the remaining plugin is not rescanned
+        Assert.Equal(["delay-short"], Folders());
+    }
+
+    [Fact]
     public void The_cache_lives_under_XDG_CACHE_HOME()
     {
         var saved = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
