@@ -92,8 +92,12 @@ package() {
   # own IL is unchanged, so a package made in a working tree can abort at start-up (verification catches it; seen
   # 2026-12-06): the host's RID-specific intermediates are always rebuilt.
   rm -rf host/Auralis.Cli/obj/Release/net10.0/linux-x64 host/Auralis.Cli/bin/Release/net10.0/linux-x64
+  # One composite ReadyToRun image of the host and the runtime's libraries (auralis.r2r.dll): one version bubble, so
+  # the generic instantiations across assemblies (System.CommandLine's options over int and bool, the JSON reader's
+  # rows, the metadata reader's section headers) are precompiled instead of JIT-compiled at every start. Measured
+  # paired: −13 to −16 ms per run, for 22 MB more in the package.
   dotnet publish host/Auralis.Cli -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
-    -o "$stage" -nologo -v q -clp:ErrorsOnly
+    -p:PublishReadyToRunComposite=true -o "$stage" -nologo -v q -clp:ErrorsOnly
   rm -f "$stage"/*.pdb
   for manifest in plugins/*/plugin.json; do
     local project folder
