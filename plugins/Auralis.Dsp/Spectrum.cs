@@ -1,4 +1,3 @@
-
 namespace Auralis.Dsp;
 
 /// <summary>

@@ -19,7 +19,7 @@ public class SampleMathTests
             Assert.Equal(source.Select(s => s * 0.3f).Concat(before[n..]), destination);
 
             destination = before.ToArray();
-            SampleMath.Add(source, destination);
+            SampleMath.AddScaled(source, 1f, destination);
             Assert.Equal(source.Select((s, i) => before[i] + s).Concat(before[n..]), destination);
 
             destination = before.ToArray();
@@ -33,7 +33,6 @@ public class SampleMathTests
     {
         var source = new float[9];
         Assert.Throws<ArgumentException>(() => SampleMath.Scale(source, 2f, new float[8]));
-        Assert.Throws<ArgumentException>(() => SampleMath.Add(source, new float[8]));
         Assert.Throws<ArgumentException>(() => SampleMath.AddScaled(source, 2f, new float[8]));
     }
 }

@@ -22,7 +22,7 @@ internal sealed class DelayLine
         {
             if (add)
             {
-                Realtime.SampleMath.Add(source, destination);
+                Realtime.SampleMath.AddScaled(source, 1f, destination);
             }
             else
             {

@@ -53,15 +53,7 @@ internal sealed class MixOp(int source, int destination, float gain) : RenderOp
 
     public override void Run(int frames, RenderClock clock)
     {
-        var d = _dst.AsSpan(0, frames);
-        if (gain == 1f)
-        {
-            SampleMath.Add(_src.AsSpan(0, frames), d);
-        }
-        else
-        {
-            SampleMath.AddScaled(_src.AsSpan(0, frames), gain, d);
-        }
+        SampleMath.AddScaled(_src.AsSpan(0, frames), gain, _dst.AsSpan(0, frames));
     }
 }
 
