@@ -41,7 +41,7 @@ public sealed class LoudnessPlugin : IAudioPlugin, IStepObserver
     /// <inheritdoc />
     public void Initialize(AudioSetup setup)
     {
-        _meter = new LoudnessMeter(setup.SampleRate, setup.Layout.InputChannelCount, setup.MaxBlockSize,
+        _meter = new LoudnessMeter(setup.SampleRate, setup.Layout.InputChannelCount,
             setup.Mode == ProcessMode.Offline ? setup.ExpectedLength : -1);
         _halfBlock = (int)Math.Round(setup.SampleRate * 0.2);
     }

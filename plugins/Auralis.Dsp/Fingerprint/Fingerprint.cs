@@ -80,7 +80,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         _chroma = new Chromagram(sampleRate, size);
         // Only its energy split is used (harmonic_ratio): no inverse transforms, no output signals.
         _separator = new HarmonicPercussive(maxBlock, SeparationOutputs.Energy);
-        _loudness = new LoudnessMeter(sampleRate, channels, maxBlock, expectedLength, truePeak: false); // no dimension uses it
+        _loudness = new LoudnessMeter(sampleRate, channels, expectedLength, truePeak: false); // no dimension uses it
         _mono = new float[maxBlock];
         _magnitude = new float[size / 2 + 1];
         _logMagnitude = new float[size / 2 + 1];

@@ -16,7 +16,6 @@ public sealed class LoudnessMeter
     private readonly int _step;                // samples per 100 ms step
     private readonly KWeighting _weighting;      // both channels at once
     private readonly PolyphaseResampler[] _oversampler;
-    private readonly float[] _oversampled;
     private readonly double[] _stepEnergy = new double[30]; // the last 30 steps' Σ_i G_i·Σ z², newest at _stepAt
     private readonly double[] _blocks;          // each complete 400 ms block's mean square (Σ over channels)
     private int _stepAt;
@@ -29,12 +28,11 @@ public sealed class LoudnessMeter
     /// <summary>Creates a meter.</summary>
     /// <param name="sampleRate">Samples per second.</param>
     /// <param name="channels">1 or 2.</param>
-    /// <param name="maxBlock">The most samples per <see cref="Process"/> call.</param>
     /// <param name="expectedLength">Total samples when known (sizes the block store); -1 for a live stream, which keeps the
     /// last hour of blocks.</param>
     /// <param name="truePeak">Whether to measure the true peak (4× oversampling, about a third of the meter's work);
     /// without it <see cref="TruePeakDb"/> stays −∞.</param>
-    public LoudnessMeter(double sampleRate, int channels, int maxBlock, long expectedLength = -1, bool truePeak = true)
+    public LoudnessMeter(double sampleRate, int channels, long expectedLength = -1, bool truePeak = true)
     {
         if (channels is < 1 or > 2)
         {
@@ -48,7 +46,6 @@ public sealed class LoudnessMeter
         {
             _oversampler[c] = new PolyphaseResampler(4, 1, 12, 0.9, 8);
         }
-        _oversampled = truePeak ? new float[_oversampler[0].MaxOutputs(maxBlock)] : [];
         var capacity = expectedLength > 0 ? expectedLength / _step + 8 : 36_000;
         _blocks = new double[Math.Min(capacity, 1 << 26)];
         SampleRate = sampleRate;
@@ -84,16 +81,7 @@ public sealed class LoudnessMeter
         var completed = 0;
         for (var c = 0; c < _oversampler.Length; c++)
         {
-            var input = c == 0 ? left : right;
-            var n = _oversampler[c].Process(input, _oversampled);
-            for (var i = 0; i < n; i++)
-            {
-                var a = Math.Abs(_oversampled[i]);
-                if (a > _truePeak && float.IsFinite(a))
-                {
-                    _truePeak = a;
-                }
-            }
+            _truePeak = Math.Max(_truePeak, _oversampler[c].MaxMagnitude(c == 0 ? left : right));
         }
         right = _channels == 2 ? right : [];
         // Runs of samples up to each 100 ms step's end: the filters and the step's energy sum run without a check per sample.

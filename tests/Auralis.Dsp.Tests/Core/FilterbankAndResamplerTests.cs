@@ -49,6 +49,61 @@ public class FilterbankAndResamplerTests
         Assert.True(10 * Math.Log10(sig / err) > 60, $"SNR {10 * Math.Log10(sig / err):0.0} dB");
     }
 
+    [Theory]
+    [InlineData(4, 12)] // the loudness meter's true peak
+    [InlineData(4, 32)] // the enhancer's limiter
+    [InlineData(4, 5)]
+    public void The_largest_oversampled_magnitude_is_the_largest_output_bit_for_bit(int up, int taps)
+    {
+        // MaxMagnitude computes the outputs lane-wise, many inputs at once; the values must be Process's own: the same
+        // maximum whatever the block sizes, mixed with Process on one stream, with non-finite inputs skipped.
+        var random = new Random(7);
+        var x = new float[5000];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)(random.NextDouble() * 2 - 1) * (i % 700 < 350 ? 1f : 1e-3f);
+        }
+        x[1234] = float.NaN;
+        x[2345] = float.PositiveInfinity;
+        var reference = new PolyphaseResampler(up, 1, taps);
+        var output = new float[reference.MaxOutputs(x.Length)];
+        var written = reference.Process(x, output);
+        var expected = output[..written].Select(MathF.Abs).Where(float.IsFinite).Max();
+        Assert.Contains(output[..written], float.IsNaN); // the skipped values exist
+
+        foreach (var block in new[] { 1, 7, 64, 1000, 2500, 5000 })
+        {
+            var peaks = new PolyphaseResampler(up, 1, taps);
+            var peak = 0f;
+            var scratch = new float[peaks.MaxOutputs(block)];
+            var blocks = 0;
+            for (var at = 0; at < x.Length; at += block, blocks++)
+            {
+                var part = x.AsSpan(at, Math.Min(block, x.Length - at));
+                if (blocks % 3 == 2)
+                {
+                    // Process now and then: its outputs must match the reference's there, and the stream go on.
+                    var n = peaks.Process(part, scratch);
+                    Assert.Equal(output.AsSpan(at * up, n).ToArray(), scratch[..n]);
+                    foreach (var v in scratch[..n])
+                    {
+                        if (float.IsFinite(v))
+                        {
+                            peak = MathF.Max(peak, MathF.Abs(v));
+                        }
+                    }
+                }
+                else
+                {
+                    peak = MathF.Max(peak, peaks.MaxMagnitude(part));
+                }
+            }
+            Assert.Equal(expected, peak);
+        }
+        Assert.Equal(0f, new PolyphaseResampler(up, 1, taps).MaxMagnitude([]));
+        Assert.Throws<InvalidOperationException>(() => new PolyphaseResampler(3, 1).MaxMagnitude(x));
+    }
+
     [Fact]
     public void Ring_buffer_returns_the_latest_samples_in_order()
     {
