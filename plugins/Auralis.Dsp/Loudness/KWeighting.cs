@@ -4,17 +4,16 @@ namespace Auralis.Dsp.Loudness;
 
 /// <summary>
 /// ITU-R BS.1770's K-weighting — the high shelf (+4 dB above ~1.7 kHz) then the RLB high-pass (~38 Hz), two biquads in
-/// direct form II transposed with double-precision state — for one or two channels at once: left in lane 0 and right in
-/// lane 1 of the same vector operations. The filters' state is kept in registers across a run of samples rather than in
-/// fields between samples (a store and reload on every step of the recursion), and each state update is one fused
-/// multiply-add onto the terms that do not depend on the output just computed, so the recursion waits on two
-/// operations per sample and stage rather than four. Allocation-free.
+/// direct form I with double-precision state — for one or two channels at once: left in lane 0 and right in lane 1 of
+/// the same vector operations. Direct form I because of the recursion: each output is one fused multiply-add onto
+/// terms already known (the inputs and the output two samples back), so a sample waits on one operation per stage
+/// rather than two as in the transposed form II; the state stays in registers across a run of samples. Allocation-free.
 /// </summary>
 public sealed class KWeighting
 {
     private readonly Vector128<double> _sb0, _sb1, _sb2, _sa1, _sa2; // shelf; the feedback coefficients negated
-    private readonly Vector128<double> _hb1, _ha1, _ha2;             // high-pass (b0 = b2 = 1); the same
-    private Vector128<double> _s1, _s2, _h1, _h2;
+    private readonly Vector128<double> _ha1, _ha2;                   // high-pass (b = 1, −2, 1); the same
+    private Vector128<double> _x1, _x2, _y1, _y2, _z1, _z2;         // inputs, shelf and high-pass outputs, 1 and 2 back
 
     /// <summary>
     /// Designs both stages for <paramref name="sampleRate"/> from their analogue prototypes with the bilinear transform
@@ -36,14 +35,13 @@ public sealed class KWeighting
         const double f1 = 38.13547087602444, q1 = 0.5003270373238773;
         var k1 = Math.Tan(Math.PI * f1 / sampleRate);
         var d = 1 + k1 / q1 + k1 * k1;
-        _hb1 = Vector128.Create(-2.0);
         _ha1 = Vector128.Create(-(2 * (k1 * k1 - 1) / d));
         _ha2 = Vector128.Create(-((1 - k1 / q1 + k1 * k1) / d));
     }
 
     /// <summary>
-    /// Filters <paramref name="left"/> and <paramref name="right"/> (empty for mono) and adds each sample's weighted
-    /// energy z_L² + z_R² to <paramref name="energy"/> in order; NaN/±Inf count as 0. <paramref name="peak"/> becomes
+    /// Filters <paramref name="left"/> and <paramref name="right"/> (empty for mono) and returns
+    /// <paramref name="energy"/> plus the run's weighted energy Σ z_L² + Σ z_R²; NaN/±Inf count as 0. <paramref name="peak"/> becomes
     /// the largest absolute input value seen.
     /// </summary>
     public double Run(ReadOnlySpan<float> left, ReadOnlySpan<float> right, double energy, ref double peak)
@@ -53,7 +51,8 @@ public sealed class KWeighting
         {
             throw new ArgumentException("left and right differ in length", nameof(right));
         }
-        Vector128<double> s1 = _s1, s2 = _s2, h1 = _h1, h2 = _h2;
+        Vector128<double> x1 = _x1, x2 = _x2, y1 = _y1, y2 = _y2, z1 = _z1, z2 = _z2;
+        var squares = Vector128<double>.Zero; // per channel; added up at the end of the run
         var top = peak;
         for (var i = 0; i < left.Length; i++)
         {
@@ -74,20 +73,16 @@ public sealed class KWeighting
                 top = Math.Max(top, Math.Abs(r));
             }
             var x = Vector128.Create(l, r);
-            var y = Vector128.FusedMultiplyAdd(_sb0, x, s1);
-            s1 = Vector128.FusedMultiplyAdd(_sa1, y, _sb1 * x + s2);
-            s2 = Vector128.FusedMultiplyAdd(_sa2, y, _sb2 * x);
-            var z = y + h1;
-            h1 = Vector128.FusedMultiplyAdd(_ha1, z, _hb1 * y + h2);
-            h2 = Vector128.FusedMultiplyAdd(_ha2, z, y);
-            var squares = z * z;
-            energy += stereo ? squares.ToScalar() + squares.GetElement(1) : squares.ToScalar();
+            var y = Vector128.FusedMultiplyAdd(_sa1, y1, Vector128.FusedMultiplyAdd(_sa2, y2, _sb0 * x + _sb1 * x1 + _sb2 * x2));
+            var z = Vector128.FusedMultiplyAdd(_ha1, z1, Vector128.FusedMultiplyAdd(_ha2, z2, y - (y1 + y1) + y2));
+            squares = Vector128.FusedMultiplyAdd(z, z, squares);
+            (x2, x1, y2, y1, z2, z1) = (x1, x, y1, y, z1, z);
         }
-        (_s1, _s2, _h1, _h2) = (s1, s2, h1, h2);
+        (_x1, _x2, _y1, _y2, _z1, _z2) = (x1, x2, y1, y2, z1, z2);
         peak = top;
-        return energy;
+        return energy + squares.ToScalar() + squares.GetElement(1);
     }
 
     /// <summary>Clears the state.</summary>
-    public void Reset() => _s1 = _s2 = _h1 = _h2 = Vector128<double>.Zero;
+    public void Reset() => _x1 = _x2 = _y1 = _y2 = _z1 = _z2 = Vector128<double>.Zero;
 }
