@@ -6,7 +6,7 @@ namespace Auralis.Plugins.Loudness;
 /// <summary>
 /// ITU-R BS.1770-4 / EBU R 128 loudness (<see cref="LoudnessMeter"/>): every 100 ms the momentary (400 ms) and
 /// short-term (3 s) loudness, framed at the centre of the momentary block; as a summary the gated integrated loudness,
-/// the true peak (4× oversampling) and the sample peak. Values below −120 (digital silence) are reported as −120.
+/// the loudness range (EBU Tech 3342), the true peak (4× oversampling) and the sample peak. Values below −120 (digital silence) are reported as −120.
 /// </summary>
 public sealed class LoudnessPlugin : IAudioPlugin, IStepObserver
 {
@@ -20,6 +20,7 @@ public sealed class LoudnessPlugin : IAudioPlugin, IStepObserver
             new ResultInfo("momentary_lufs", "Momentary loudness", ResultScope.Frame, ResultKind.Scalar, 1, "LUFS"),
             new ResultInfo("short_term_lufs", "Short-term loudness", ResultScope.Frame, ResultKind.Scalar, 1, "LUFS"),
             new ResultInfo("integrated_lufs", "Integrated loudness", ResultScope.Summary, ResultKind.Scalar, 1, "LUFS"),
+            new ResultInfo("loudness_range_lu", "Loudness range", ResultScope.Summary, ResultKind.Scalar, 1, "LU"),
             new ResultInfo("true_peak_dbtp", "True peak", ResultScope.Summary, ResultKind.Scalar, 1, "dBTP"),
             new ResultInfo("sample_peak_dbfs", "Sample peak", ResultScope.Summary, ResultKind.Scalar, 1, "dBFS"),
         ]);
@@ -85,6 +86,7 @@ public sealed class LoudnessPlugin : IAudioPlugin, IStepObserver
     {
         var meter = _meter!;
         sink.Write("integrated_lufs", Math.Round(meter.Integrated(), 3));
+        sink.Write("loudness_range_lu", Math.Round(meter.LoudnessRange(), 2));
         sink.Write("true_peak_dbtp", Math.Round(Math.Max(Silence, meter.TruePeakDb), 3));
         sink.Write("sample_peak_dbfs", Math.Round(meter.SamplePeak > 0 ? Math.Max(Silence, 20 * Math.Log10(meter.SamplePeak)) : Silence, 3));
     }

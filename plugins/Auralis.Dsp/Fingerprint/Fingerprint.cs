@@ -15,7 +15,7 @@ namespace Auralis.Dsp.Fingerprint;
 /// kept as running sums or fixed-size histograms, so memory is bounded and <see cref="Compute"/> is allocation-free for
 /// a live running form; only the final tempo (from the whole onset envelope) is computed by the caller once.
 /// </summary>
-public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
+public sealed class FingerprintAnalyzer : IFrameConsumer
 {
     /// <summary>The dimensions, in vector order.</summary>
     public static readonly string[] Dimensions =
@@ -52,7 +52,6 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
     private readonly double[] _bandEnergy = new double[7];
     private readonly float[] _envelope;              // onset strength ring (whole stream offline; last 10 min live)
     private readonly RunningTempo _runningTempo;
-    private readonly int[] _shortTermHistogram = new int[1000]; // 0.1 LU bins from −90 LUFS
     private readonly double[] _vector = new double[25];
 
     // Running sums.
@@ -134,7 +133,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         }
         left = left[..realSamples];
         right = right.IsEmpty ? right : right[..realSamples];
-        _loudness.Process(left, right, this);
+        _loudness.Process(left, right);
         // Runs up to each second's end, the running sums in locals: the same additions in the same order as one sample
         // at a time through the fields, without a store and reload per sum and sample.
         var perSecond = (int)_sampleRate;
@@ -264,7 +263,7 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
             v[20] = StandardDeviation(_crestSum, _crest2Sum, _seconds);
             v[22] = Math.Clamp(1 - StandardDeviation(_peakDbSum, _peakDb2Sum, _seconds) / 12, 0, 1);
         }
-        v[21] = LoudnessRange();
+        v[21] = _loudness.LoudnessRange();
         var sides = _sumMid2 + _sumSide2;
         v[23] = sides > 0 ? _sumSide2 / sides : 0;
         v[24] = _sumL2 > 0 && _sumR2 > 0 ? Math.Clamp(_sumLR / Math.Sqrt(_sumL2 * _sumR2), -1, 1) : 0;
@@ -291,20 +290,6 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         return result;
     }
 
-    /// <summary>Short-term loudness, sampled every 100 ms, feeds the loudness-range histogram.</summary>
-    public void OnStep(LoudnessMeter meter, long position)
-    {
-        if (meter.Steps < 30)
-        {
-            return;
-        }
-        var st = meter.ShortTerm;
-        if (st > -70)
-        {
-            _shortTermHistogram[Math.Clamp((int)((st + 90) * 10), 0, _shortTermHistogram.Length - 1)]++;
-        }
-    }
-
     /// <summary>Starts again.</summary>
     public void Reset()
     {
@@ -314,7 +299,6 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
         _separator.Reset();
         _loudness.Reset();
         Array.Clear(_bandEnergy);
-        Array.Clear(_shortTermHistogram);
         _frames = _silentFrames = _voicedPairs = _stablePairs = _spectralFrames = _onsets = _samples = _seconds = 0;
         _centroidSum = _rolloffSum = _flatnessSum = _chromaEnergySum = 0;
         _lastVoicedHz = 0;
@@ -422,49 +406,6 @@ public sealed class FingerprintAnalyzer : IFrameConsumer, IStepObserver
     }
 
     private float At(long frame) => _envelope[frame % _envelope.Length];
-
-    // EBU Tech 3342 loudness range: short-term values above −70 LUFS and within 20 LU of their mean energy; the spread
-    // between their 10th and 95th percentiles.
-    private double LoudnessRange()
-    {
-        long count = 0;
-        double energy = 0;
-        for (var i = 0; i < _shortTermHistogram.Length; i++)
-        {
-            count += _shortTermHistogram[i];
-            energy += _shortTermHistogram[i] * Math.Pow(10, (i / 10.0 - 90) / 10);
-        }
-        if (count == 0)
-        {
-            return 0;
-        }
-        var gate = 10 * Math.Log10(energy / count) - 20;
-        var from = Math.Clamp((int)Math.Ceiling((gate + 90) * 10), 0, _shortTermHistogram.Length);
-        long gated = 0;
-        for (var i = from; i < _shortTermHistogram.Length; i++)
-        {
-            gated += _shortTermHistogram[i];
-        }
-        if (gated == 0)
-        {
-            return 0;
-        }
-        double Percentile(double p)
-        {
-            var target = p * (gated - 1);
-            long seen = 0;
-            for (var i = from; i < _shortTermHistogram.Length; i++)
-            {
-                seen += _shortTermHistogram[i];
-                if (seen > target)
-                {
-                    return i / 10.0 - 90;
-                }
-            }
-            return 0;
-        }
-        return Percentile(0.95) - Percentile(0.10);
-    }
 
     private static double StandardDeviation(double sum, double squares, long n)
     {

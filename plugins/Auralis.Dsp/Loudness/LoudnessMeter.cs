@@ -3,7 +3,7 @@ namespace Auralis.Dsp.Loudness;
 /// <summary>
 /// ITU-R BS.1770-4 loudness of a mono or stereo stream: K-weighted mean squares in 100 ms steps; momentary loudness over
 /// 400 ms blocks (75 % overlap), short-term over 3 s; integrated loudness gated at −70 LUFS absolute and −10 LU relative;
-/// true peak from 4× oversampling. Channel weights are 1 for left and right (and for a mono channel, as ffmpeg's
+/// loudness range (EBU Tech 3342) from the short-term values; true peak from 4× oversampling. Channel weights are 1 for left and right (and for a mono channel, as ffmpeg's
 /// ebur128). Values are in LUFS (dB for true peak); without a single block above the absolute gate (silence, or less than
 /// 400 ms) the integrated loudness is −70 LUFS, the gate's floor. Allocation-free after construction.
 /// </summary>
@@ -18,12 +18,19 @@ public sealed class LoudnessMeter
     private readonly PolyphaseResampler[] _oversampler;
     private readonly double[] _stepEnergy = new double[30]; // the last 30 steps' Σ_i G_i·Σ z², newest at _stepAt
     private readonly double[] _blocks;          // each complete 400 ms block's mean square (Σ over channels)
+    private readonly int[] _shortTermHistogram = new int[RangeBins]; // short-term values above the gate, 0.01 LU bins
+    private double _shortTermEnergy;            // Σ of those values' mean squares (the relative gate's mean)
+    private long _shortTermCount;
     private int _stepAt;
     private long _steps;
     private long _blockCount;
     private double _current;                    // energy of the step being filled
     private int _inStep;
     private double _truePeak, _samplePeak;
+
+    // Loudness range histogram: 0.01 LU bins from the absolute gate (−70 LUFS) up to +10 LUFS (louder counts as +10).
+    private const int RangeBinsPerLu = 100;
+    private const int RangeBins = 80 * RangeBinsPerLu + 1;
 
     /// <summary>Creates a meter.</summary>
     /// <param name="sampleRate">Samples per second.</param>
@@ -136,6 +143,43 @@ public sealed class LoudnessMeter
         return n == 0 ? Floor : Loudness(sum / n);
     }
 
+    /// <summary>
+    /// Loudness range (LU, EBU Tech 3342) of everything so far: the short-term (3 s) loudness every 100 ms once 3 s have
+    /// passed, those above −70 LUFS, and of them those within 20 LU of their mean (by energy); the spread between the
+    /// 10th and 95th percentiles, to 0.01 LU. 0 when nothing passes the gates.
+    /// </summary>
+    public double LoudnessRange()
+    {
+        if (_shortTermCount == 0)
+        {
+            return 0;
+        }
+        var gate = Loudness(_shortTermEnergy / _shortTermCount) - 20;
+        var from = Math.Clamp((int)Math.Ceiling((gate - Floor) * RangeBinsPerLu), 0, RangeBins);
+        long gated = 0;
+        for (var i = from; i < RangeBins; i++)
+        {
+            gated += _shortTermHistogram[i];
+        }
+        return gated == 0 ? 0 : Percentile(0.95) - Percentile(0.10);
+
+        // The value below which a fraction p of the gated values lie (nearest rank).
+        double Percentile(double p)
+        {
+            var rank = (long)(p * (gated - 1));
+            long seen = 0;
+            for (var i = from; i < RangeBins; i++)
+            {
+                seen += _shortTermHistogram[i];
+                if (seen > rank)
+                {
+                    return Floor + (double)i / RangeBinsPerLu;
+                }
+            }
+            return 0;
+        }
+    }
+
     /// <summary>The blocks' loudness values (LUFS) in order, for statistics such as loudness variation.</summary>
     public IEnumerable<double> BlockLoudness()
     {
@@ -155,6 +199,9 @@ public sealed class LoudnessMeter
             o.Reset();
         }
         Array.Clear(_stepEnergy);
+        Array.Clear(_shortTermHistogram);
+        _shortTermEnergy = 0;
+        _shortTermCount = 0;
         _stepAt = 0;
         _steps = _blockCount = 0;
         _current = 0;
@@ -178,6 +225,17 @@ public sealed class LoudnessMeter
         {
             _blocks[_blockCount % _blocks.Length] = Window(4) / 4;
             _blockCount++;
+        }
+        if (_steps >= 30)
+        {
+            var meanSquare = Window(30) / 30;
+            var loudness = Loudness(meanSquare);
+            if (loudness > Floor)
+            {
+                _shortTermHistogram[Math.Min((int)((loudness - Floor) * RangeBinsPerLu), RangeBins - 1)]++;
+                _shortTermEnergy += meanSquare;
+                _shortTermCount++;
+            }
         }
     }
 

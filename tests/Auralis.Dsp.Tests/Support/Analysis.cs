@@ -56,11 +56,16 @@ public static class Analysis
         return (Value("I:"), Value("Peak:"));
     }
 
-    /// <summary>ffmpeg's integrated loudness to three decimals (its metadata, the call in the oracle notes).</summary>
-    public static double FfmpegLufs(string file)
+    /// <summary>ffmpeg's integrated loudness and loudness range, unrounded (its metadata, the call in the oracle notes).</summary>
+    public static (double Lufs, double Range) FfmpegLufsAndRange(string file)
     {
-        var r = CommandRunner.Run("ffmpeg", ["-nostats", "-i", file, "-af", "ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.I:file=/dev/stdout", "-f", "null", "-"]);
-        var last = r.StdOut.Split('\n').Last(l => l.StartsWith("lavfi.r128.I=", StringComparison.Ordinal));
-        return double.Parse(last["lavfi.r128.I=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var r = CommandRunner.Run("ffmpeg", ["-nostats", "-i", file, "-af", "ebur128=metadata=1,ametadata=mode=print:file=/dev/stdout", "-f", "null", "-"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        double Last(string key)
+        {
+            var line = r.StdOut.Split('\n').Last(l => l.StartsWith(key + "=", StringComparison.Ordinal));
+            return double.Parse(line[(key.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return (Last("lavfi.r128.I"), Last("lavfi.r128.LRA"));
     }
 }
