@@ -37,7 +37,7 @@ public sealed class LoudnessMeter
     /// <param name="channels">1 or 2.</param>
     /// <param name="expectedLength">Total samples when known (sizes the block store); -1 for a live stream, which keeps the
     /// last hour of blocks.</param>
-    /// <param name="truePeak">Whether to measure the true peak (4× oversampling, about a third of the meter's work);
+    /// <param name="truePeak">Whether to measure the true peak (4× oversampling, about a third of the meter's own work);
     /// without it <see cref="TruePeakDb"/> stays −∞.</param>
     public LoudnessMeter(double sampleRate, int channels, long expectedLength = -1, bool truePeak = true)
     {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Where loudness time goes, on the bench tracks: ours and ffmpeg's ebur128 (with and without true peak) alternating with
+# decoding alone — ffmpeg's (libavcodec, `-f null` without a filter) and libsndfile's (libvorbis; decode_only.c) — best
+# of N (default 5) whole processes on one core. Needs ./build.sh package, gcc, wesnoth-1.16-music.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-5}
+app=artifacts/package/auralis-1.0.0/auralis
+[ -x "$app" ] || { echo "no package: run ./build.sh package" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+gcc -O2 -o "$work/decode_only" bench/analysis/decode_only.c -l:libsndfile.so.1
+music=/usr/share/games/wesnoth/1.16/data/core/music
+names=("auralis analyze --plugins loudness" "ffmpeg ebur128 (no true peak)" "ffmpeg ebur128=peak=true" \
+       "ffmpeg decoding alone" "libsndfile decoding alone")
+printf '| track | %s |\n|---|---|---|---|---|---|\n' "$(IFS='|'; echo "${names[*]}" | sed 's/|/ | /g')"
+for track in loyalists northerners breaking_the_chains; do
+  src=$music/$track.ogg
+  commands=("$app analyze $src --plugins loudness --json $work/a.json"
+            "ffmpeg -nostats -i $src -af ebur128 -f null -"
+            "ffmpeg -nostats -i $src -af ebur128=peak=true -f null -"
+            "ffmpeg -nostats -i $src -f null -"
+            "$work/decode_only $src")
+  best=()
+  for _ in $(seq "$runs"); do
+    for i in "${!commands[@]}"; do
+      start=$(date +%s%N)
+      AURALIS_PLUGIN_SCAN=off taskset -c 0 ${commands[$i]} >/dev/null 2>&1
+      ms=$(( ($(date +%s%N) - start) / 1000000 ))
+      if [ -z "${best[$i]:-}" ] || [ "$ms" -lt "${best[$i]}" ]; then best[$i]=$ms; fi
+    done
+  done
+  printf '| %s | %s ms | %s ms | %s ms | %s ms | %s ms |\n' "$track" "${best[@]}"
+done
