@@ -17,7 +17,7 @@ public sealed class PolyphaseResampler
     private readonly float[][] _phases; // phase p: h[p + k·up]·up, reversed for a dot product with the history
     private readonly float[]? _byTap;   // 4× oversampling: tap k's four phases side by side, so one 4-lane step per tap
     private readonly float[] _history;  // the last tapsPerPhase inputs, twice (so a window is always contiguous)
-    private readonly float[] _run;      // MaxMagnitude (4×): the last tapsPerPhase − 1 inputs, then a stretch of new ones
+    private readonly float[] _run;      // MaxMagnitude (4×): the last tapsPerPhase − 1 inputs, then new ones
     private int _at;
     private int _phase; // phase of the next output, in units of 1/up input samples
 
@@ -226,7 +226,8 @@ public sealed class PolyphaseResampler
     private static Vector512<float> FiniteMagnitude(Vector512<float> x)
     {
         var magnitude = Vector512.Abs(x);
-        return Vector512.ConditionalSelect(Vector512.LessThan(magnitude, Vector512.Create(float.PositiveInfinity)), magnitude, default);
+        var finite = Vector512.LessThan(magnitude, Vector512.Create(float.PositiveInfinity));
+        return Vector512.ConditionalSelect(finite, magnitude, default);
     }
 
     /// <summary>Clears the history.</summary>

@@ -6,7 +6,8 @@ namespace Auralis.Plugins.Loudness;
 /// <summary>
 /// ITU-R BS.1770-4 / EBU R 128 loudness (<see cref="LoudnessMeter"/>): every 100 ms the momentary (400 ms) and
 /// short-term (3 s) loudness, framed at the centre of the momentary block; as a summary the gated integrated loudness,
-/// the loudness range (EBU Tech 3342), the true peak (4× oversampling) and the sample peak. Values below −120 (digital silence) are reported as −120.
+/// the loudness range (EBU Tech 3342), the true peak (4× oversampling) and the sample peak. Values below −120 (digital
+/// silence) are reported as −120.
 /// </summary>
 public sealed class LoudnessPlugin : IAudioPlugin, IStepObserver
 {

@@ -41,8 +41,8 @@ public sealed class KWeighting
 
     /// <summary>
     /// Filters <paramref name="left"/> and <paramref name="right"/> (empty for mono) and returns
-    /// <paramref name="energy"/> plus the run's weighted energy Σ z_L² + Σ z_R²; NaN/±Inf count as 0. <paramref name="peak"/> becomes
-    /// the largest absolute input value seen.
+    /// <paramref name="energy"/> plus the run's weighted energy Σ z_L² + Σ z_R²; NaN/±Inf count as 0.
+    /// <paramref name="peak"/> becomes the largest absolute input value seen.
     /// </summary>
     public double Run(ReadOnlySpan<float> left, ReadOnlySpan<float> right, double energy, ref double peak)
     {
@@ -73,7 +73,8 @@ public sealed class KWeighting
                 top = Math.Max(top, Math.Abs(r));
             }
             var x = Vector128.Create(l, r);
-            var y = Vector128.FusedMultiplyAdd(_sa1, y1, Vector128.FusedMultiplyAdd(_sa2, y2, _sb0 * x + _sb1 * x1 + _sb2 * x2));
+            var shelfInputs = _sb0 * x + _sb1 * x1 + _sb2 * x2;
+            var y = Vector128.FusedMultiplyAdd(_sa1, y1, Vector128.FusedMultiplyAdd(_sa2, y2, shelfInputs));
             var z = Vector128.FusedMultiplyAdd(_ha1, z1, Vector128.FusedMultiplyAdd(_ha2, z2, y - (y1 + y1) + y2));
             squares = Vector128.FusedMultiplyAdd(z, z, squares);
             (x2, x1, y2, y1, z2, z1) = (x1, x, y1, y, z1, z);

@@ -3,9 +3,10 @@ namespace Auralis.Dsp.Loudness;
 /// <summary>
 /// ITU-R BS.1770-4 loudness of a mono or stereo stream: K-weighted mean squares in 100 ms steps; momentary loudness over
 /// 400 ms blocks (75 % overlap), short-term over 3 s; integrated loudness gated at −70 LUFS absolute and −10 LU relative;
-/// loudness range (EBU Tech 3342) from the short-term values; true peak from 4× oversampling. Channel weights are 1 for left and right (and for a mono channel, as ffmpeg's
-/// ebur128). Values are in LUFS (dB for true peak); without a single block above the absolute gate (silence, or less than
-/// 400 ms) the integrated loudness is −70 LUFS, the gate's floor. Allocation-free after construction.
+/// loudness range (EBU Tech 3342) from the short-term values; true peak from 4× oversampling. Channel weights are 1 for
+/// left and right (and for a mono channel, as ffmpeg's ebur128). Values are in LUFS (dB for true peak); without a single
+/// block above the absolute gate (silence, or less than 400 ms) the integrated loudness is −70 LUFS, the gate's floor.
+/// Allocation-free after construction.
 /// </summary>
 public sealed class LoudnessMeter
 {
@@ -37,8 +38,8 @@ public sealed class LoudnessMeter
     /// <param name="channels">1 or 2.</param>
     /// <param name="expectedLength">Total samples when known (sizes the block store); -1 for a live stream, which keeps the
     /// last hour of blocks.</param>
-    /// <param name="truePeak">Whether to measure the true peak (4× oversampling, about a third of the meter's own work);
-    /// without it <see cref="TruePeakDb"/> stays −∞.</param>
+    /// <param name="truePeak">Whether to measure the true peak (4× oversampling, about a third of the meter's own
+    /// work); without it <see cref="TruePeakDb"/> stays −∞.</param>
     public LoudnessMeter(double sampleRate, int channels, long expectedLength = -1, bool truePeak = true)
     {
         if (channels is < 1 or > 2)

@@ -21,8 +21,8 @@ public class LoudnessAndSpectralOracleTests
         var ourPeak = summary.GetProperty("true_peak_dbtp").GetDouble();
         File.AppendAllText(Path.Combine(TestPaths.TestArtifacts, "accuracy.tsv"), $"lufs\t{name}\tours {lufs:0.000}\tffmpeg {ffmpeg:0.000}\tLRA ours {range:0.00}\tffmpeg {ffmpegRange:0.00}\tTP ours {ourPeak:0.00}\tffmpeg {truePeak:0.0}\n");
         Assert.True(Math.Abs(lufs - ffmpeg) <= 0.1, $"{name}: ours {lufs}, ffmpeg {ffmpeg}");
-        // Both take percentiles of short-term values on 0.01 LU histograms, each on its own blocks and ranks: 0.00-0.03 LU
-        // apart on these inputs (0.07 on a 3-minute recording, loyalists.ogg). EBU Tech 3342 asks ±1 LU of a meter.
+        // Both take percentiles of short-term values on 0.01 LU histograms, each on its own blocks and ranks:
+        // 0.00-0.03 LU apart on these inputs (0.07 on a 3-minute recording, loyalists.ogg). EBU Tech 3342 asks ±1 LU.
         Assert.True(Math.Abs(range - ffmpegRange) <= 0.05, $"{name}: loudness range ours {range}, ffmpeg {ffmpegRange}");
         // ffmpeg prints true peak to one decimal and uses its own interpolation filter: 0.3 dB covers both.
         Assert.True(Math.Abs(ourPeak - truePeak) <= 0.3, $"{name}: true peak ours {ourPeak}, ffmpeg {truePeak}");
