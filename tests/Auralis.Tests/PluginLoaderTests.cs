@@ -38,6 +38,58 @@ public class PluginLoaderTests
     }
 
     [Fact]
+    public void Callers_resolving_one_plugin_at_once_all_get_it_or_all_get_its_named_error()
+    {
+        // A shared catalog (the web app's, or tests compiling graphs in parallel) is asked for the same plugin from
+        // several threads at once: each caller waits for the one load, none sees it half done (that was a
+        // NullReferenceException in place of the plugin or its error).
+        using var t = new TempDir();
+        Gain(t);
+        var broken = t.CopyTree(Path.Combine(TestPaths.PluginsDir, "gain"), "broken");
+        File.Delete(Path.Combine(broken, "Auralis.Plugins.Gain.dll"));
+        File.WriteAllText(Path.Combine(broken, "plugin.json"),
+            File.ReadAllText(Path.Combine(broken, "plugin.json")).Replace("org.auralis.gain", "org.auralis.tests.broken"));
+        for (var round = 0; round < 20; round++)
+        {
+            var catalog = PluginCatalog.Scan(t.Path);
+            using var start = new Barrier(8);
+            var healthy = new LoadedPlugin?[8];
+            var errors = new PluginError?[8];
+            var unexpected = new Exception?[8];
+            var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try
+                {
+                    healthy[i] = catalog.Resolve("gain");
+                    catalog.Resolve("org.auralis.tests.broken");
+                    unexpected[i] = new InvalidOperationException("the plugin without its assembly resolved");
+                }
+                catch (PluginLoadException e)
+                {
+                    errors[i] = e.Error;
+                }
+                catch (Exception e)
+                {
+                    unexpected[i] = e;
+                }
+            })).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+            Assert.All(unexpected, e => Assert.Null(e));
+            Assert.All(healthy, p => Assert.Same(healthy[0], p));
+            Assert.NotNull(healthy[0]);
+            Assert.All(errors, e => Assert.Equal(PluginErrorKind.EntryAssemblyMissing, e!.Kind));
+        }
+    }
+
+    [Fact]
     public void Missing_folder()
     {
         using var t = new TempDir();

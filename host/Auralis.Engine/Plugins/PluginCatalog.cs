@@ -3,6 +3,10 @@ namespace Auralis.Engine.Plugins;
 /// <summary>One folder of the plugins directory: its manifest (when readable) and, once loaded, the plugin or its error.</summary>
 public sealed class PluginRecord
 {
+    // One catalog serves concurrent callers (web requests, parallel graph compiles): loading is done once, under this
+    // lock, and a caller that arrives meanwhile waits for its outcome instead of seeing "loaded" with neither a plugin
+    // nor an error yet.
+    private readonly Lock _gate = new();
     private LoadedPlugin? _plugin;
     private PluginError? _error;
     private bool _loaded;
@@ -30,38 +34,50 @@ public sealed class PluginRecord
     /// <summary>Loads the plugin (once) and returns it, or null with <see cref="Error"/> set. Thread: control.</summary>
     public LoadedPlugin? TryLoad()
     {
-        if (!_loaded)
+        lock (_gate)
         {
-            _loaded = true;
-            try
+            if (!_loaded)
             {
-                _plugin = PluginLoader.Load(Folder, Manifest!);
+                try
+                {
+                    _plugin = PluginLoader.Load(Folder, Manifest!);
+                }
+                catch (PluginLoadException e)
+                {
+                    _error = e.Error;
+                }
+                _loaded = true;
             }
-            catch (PluginLoadException e)
-            {
-                _error = e.Error;
-            }
+            return _plugin;
         }
-        return _plugin;
     }
 
     /// <summary>Why the plugin cannot be used, or null (after <see cref="TryLoad"/>) when it can.</summary>
-    public PluginError? Error => _error;
-
-    /// <summary>Marks the plugin unusable without loading it here (the out-of-process scanner found it bad).</summary>
-    internal void MarkBad(PluginError error)
+    public PluginError? Error
     {
-        _loaded = true;
-        _plugin = null;
-        _error = error;
+        get
+        {
+            lock (_gate)
+            {
+                return _error;
+            }
+        }
     }
 
-    internal void MarkDuplicate(PluginRecord first)
+    /// <summary>Marks the plugin unusable without loading it here (the out-of-process scanner found it bad).</summary>
+    internal void MarkBad(PluginError error) => MarkUnusable(error);
+
+    internal void MarkDuplicate(PluginRecord first) => MarkUnusable(new PluginError(PluginErrorKind.DuplicateId, Id, Folder,
+        $"id '{Id}' is already provided by {first.Folder}", "remove one of the two plugin folders"));
+
+    private void MarkUnusable(PluginError error)
     {
-        _loaded = true;
-        _plugin = null;
-        _error = new PluginError(PluginErrorKind.DuplicateId, Id, Folder,
-            $"id '{Id}' is already provided by {first.Folder}", "remove one of the two plugin folders");
+        lock (_gate)
+        {
+            _loaded = true;
+            _plugin = null;
+            _error = error;
+        }
     }
 }
 
