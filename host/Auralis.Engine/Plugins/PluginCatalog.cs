@@ -31,7 +31,8 @@ public sealed class PluginRecord
     /// <summary>The short name a chain spec may use: the id's last segment.</summary>
     public string Alias => Id[(Id.LastIndexOf('.') + 1)..];
 
-    /// <summary>Loads the plugin (once) and returns it, or null with <see cref="Error"/> set. Thread: control.</summary>
+    /// <summary>Loads the plugin (once) and returns it, or null with <see cref="Error"/> set. Any control thread;
+    /// concurrent callers wait for the one load.</summary>
     public LoadedPlugin? TryLoad()
     {
         lock (_gate)
