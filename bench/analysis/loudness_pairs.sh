@@ -25,7 +25,11 @@ for track in loyalists northerners breaking_the_chains; do
   for _ in $(seq "$runs"); do
     for i in "${!commands[@]}"; do
       start=$(date +%s%N)
-      AURALIS_PLUGIN_SCAN=off taskset -c 0 ${commands[$i]} >/dev/null 2>&1
+      # A command that fails would time as fast: stop and name it, with what it printed.
+      if ! AURALIS_PLUGIN_SCAN=off taskset -c 0 ${commands[$i]} >/dev/null 2>"$work/stderr"; then
+        echo "loudness_pairs: '${commands[$i]}' failed: $(tail -c 500 "$work/stderr")" >&2
+        exit 1
+      fi
       ms=$(( ($(date +%s%N) - start) / 1000000 ))
       if [ -z "${best[$i]:-}" ] || [ "$ms" -lt "${best[$i]}" ]; then best[$i]=$ms; fi
     done

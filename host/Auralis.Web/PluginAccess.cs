@@ -27,7 +27,6 @@ public sealed class PluginAccess(PluginCatalog catalog)
         {
             throw new PluginLoadException(missing);
         }
-        catalog.LoadAll();
         var analyzers = catalog.Records.Select(r => r.TryLoad()).OfType<LoadedPlugin>()
             .Where(p => p.Descriptor.Kind == PluginKind.Analyzer).ToList();
         var broken = catalog.Records.Select(r => r.Error).OfType<PluginError>().ToList();
