@@ -12,6 +12,8 @@ CONFIGURATION=${CONFIGURATION:-Release}
 # and the browser used by the end-to-end tests). Installed without recommends: jackd2 alone would drag in Qt.
 APT_PACKAGES=(
   libsndfile1                      # audio file I/O (runtime)
+  libavcodec59                     # Ogg Vorbis decoding (runtime, through host/Auralis.Offline.Native)
+  libavcodec-dev pkg-config        # builds that shim
   jackd2 libjack-jackd2-0          # realtime backend (runtime) and its server (tests)
   aubio-tools python3-aubio        # pitch/tempo references
   ffmpeg sox                       # loudness reference, test signal tools
@@ -139,7 +141,7 @@ Package: auralis
 Version: $v
 Architecture: amd64
 Maintainer: Auralis contributors <auralis@localhost>
-Depends: libsndfile1, libjack-jackd2-0 | libjack0, libc6, libgcc-s1, libstdc++6
+Depends: libsndfile1, libavcodec59, libjack-jackd2-0 | libjack0, libc6, libgcc-s1, libstdc++6
 Section: sound
 Priority: optional
 Installed-Size: $(du -sk "$deb/usr" | cut -f1)

@@ -83,6 +83,8 @@ public sealed class CliHost
     public static IReadOnlyList<NativeDependency> NativeDependencies { get; } =
     [
         SndFileLibrary.Dependency,
+        VorbisDecoder.Codec,
+        VorbisDecoder.Bridge,
         Auralis.Jack.JackLibrary.Dependency,
     ];
 

@@ -23,7 +23,7 @@ import time
 import urllib.request
 
 DEB_ROOT = "usr/lib/auralis/"
-DEB_DEPENDS = ["libsndfile1", "libjack-jackd2-0"]
+DEB_DEPENDS = ["libsndfile1", "libavcodec59", "libjack-jackd2-0"]
 VST3_SCANNER = "/usr/lib/ardour7/ardour-vst3-scanner"
 
 

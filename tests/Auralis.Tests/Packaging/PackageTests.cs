@@ -102,9 +102,11 @@ public class PackageTests
     {
         var depends = CommandRunner.Run("dpkg-deb", ["-f", Deb, "Depends"]).StdOut;
         Assert.Contains("libsndfile1", depends);
+        Assert.Contains("libavcodec59", depends);
         Assert.Contains("libjack-jackd2-0", depends);
         var contents = CommandRunner.Run("dpkg-deb", ["-c", Deb]).StdOut;
         Assert.Contains("./usr/lib/auralis/plugins/gain/plugin.json", contents);
+        Assert.Contains("./usr/lib/auralis/libauralis_decode.so", contents);
         Assert.Contains("./usr/bin/auralis -> ../lib/auralis/auralis", contents);
         Assert.Contains("./usr/lib/vst3/Auralis.vst3/Contents/x86_64-linux/Auralis.so", contents);
         Assert.Contains("./usr/lib/vst3/Auralis.vst3/Contents/Resources/moduleinfo.json", contents);
@@ -188,22 +190,49 @@ public class PackageTests
     [Fact]
     public void Missing_system_libsndfile_is_named_by_doctor_and_refused_by_process()
     {
-        // Hide the real library in a private mount namespace (root only): the system is untouched for everyone else.
         using var t = new TempDir();
         var root = Unpack(t, Tarball);
-        var lib = CommandRunner.Run("/sbin/ldconfig", ["-p"]).StdOut.Split('\n')
-            .Select(l => l.Split("=> ").ElementAtOrDefault(1)?.Trim()).First(p => p is not null && p.EndsWith("libsndfile.so.1"))!;
         var input = TestAudio.Write(t.File("in.wav"), [TestAudio.Noise(4800, 1)]);
-        var script = $"mount --bind /dev/null {lib} && " +
-                     $"{root}/auralis doctor; echo \"doctor-exit=$?\"; " +
-                     $"{root}/auralis process {input} {t.File("out.wav")} --chain gain; echo \"process-exit=$?\"";
-        var r = CommandRunner.Run("unshare", ["--mount", "--propagation", "private", "sh", "-c", script], EmptyEnvironment, t.Path, clearEnvironment: true);
+        var r = WithSystemLibraryHidden("libsndfile.so.1", t,
+            $"{root}/auralis doctor; echo \"doctor-exit=$?\"; " +
+            $"{root}/auralis process {input} {t.File("out.wav")} --chain gain; echo \"process-exit=$?\"");
         Assert.Contains("doctor-exit=1", r.StdOut);
         Assert.Contains("FAIL  native   libsndfile.so.1", r.StdOut);
         Assert.Contains("apt-get install libsndfile1", r.StdOut);
         Assert.Contains("process-exit=4", r.StdOut);
         Assert.Contains("native library libsndfile.so.1 is missing", r.StdErr);
         Assert.False(File.Exists(t.File("out.wav")));
+    }
+
+    [Fact]
+    public void Missing_system_libavcodec_is_named_by_doctor_and_by_the_request_that_needs_it()
+    {
+        // Ogg Vorbis is decoded by libavcodec through the package's libauralis_decode.so; other formats never load it.
+        using var t = new TempDir();
+        var root = Unpack(t, Tarball);
+        var wav = TestAudio.Write(t.File("in.wav"), [TestAudio.Noise(4800, 1)]);
+        var ogg = TestAudio.Write(t.File("in.ogg"), [TestAudio.Noise(48000, 2)]);
+        var r = WithSystemLibraryHidden("libavcodec.so.59", t,
+            $"{root}/auralis doctor; echo \"doctor-exit=$?\"; " +
+            $"{root}/auralis analyze {ogg} --plugins loudness; echo \"analyze-exit=$?\"; " +
+            $"{root}/auralis process {wav} {t.File("out.wav")} --chain gain; echo \"process-exit=$?\"");
+        Assert.Contains("doctor-exit=1", r.StdOut);
+        Assert.Contains("FAIL  native   libavcodec.so.59", r.StdOut);
+        Assert.Contains("apt-get install libavcodec59", r.StdOut);
+        Assert.Contains("analyze-exit=4", r.StdOut);
+        Assert.Contains("native library libavcodec.so.59 is missing (decoding Ogg Vorbis files)", r.StdErr);
+        Assert.Contains("process-exit=0", r.StdOut);
+        Assert.True(File.Exists(t.File("out.wav")), r.ToString());
+    }
+
+    // Runs `commands` with the system's `soname` hidden (/dev/null bound over it) in a private mount namespace (root
+    // only): the system is untouched for everyone else. An empty environment, from the temporary directory.
+    private static CommandResult WithSystemLibraryHidden(string soname, TempDir t, string commands)
+    {
+        var lib = CommandRunner.Run("/sbin/ldconfig", ["-p"]).StdOut.Split('\n')
+            .Select(l => l.Split("=> ").ElementAtOrDefault(1)?.Trim()).First(p => p is not null && p.EndsWith(soname))!;
+        return CommandRunner.Run("unshare", ["--mount", "--propagation", "private", "sh", "-c", $"mount --bind /dev/null {lib} && {commands}"],
+            EmptyEnvironment, t.Path, clearEnvironment: true);
     }
 
     private static IEnumerable<string> BuiltInAnalyzers(string exe, string cwd)
