@@ -71,6 +71,30 @@ public class VorbisDecodingTests
     }
 
     [Fact]
+    public void The_web_players_original_chunks_of_an_ogg_join_into_the_file_bit_for_bit()
+    {
+        // Each chunk opens the file and seeks to its start (Auralis.Web.Streaming.ChunkRenderer).
+        using var t = new TempDir();
+        var path = Encode(t, "libsndfile", 2, 44100);
+        var whole = AudioFileReader.ReadAll(path, out var info);
+        var layout = Auralis.Web.Streaming.ChunkLayout.For(whole[0].Length, info.SampleRate, chunkSeconds: 0.25, prerollSeconds: 0.1);
+        var joined = new[] { new List<float>(), new List<float>() };
+        for (var k = 0; k < layout.Count; k++)
+        {
+            var chunk = Auralis.Web.Streaming.ChunkRenderer.ReadOriginal(path, layout, k);
+            for (var c = 0; c < 2; c++)
+            {
+                joined[c].AddRange(chunk.Channels[c]);
+            }
+        }
+        Assert.True(layout.Count >= 12, $"{layout.Count} chunks");
+        for (var c = 0; c < 2; c++)
+        {
+            Assert.Equal(whole[c], joined[c]);
+        }
+    }
+
+    [Fact]
     public void A_damaged_page_is_an_error_naming_where()
     {
         using var t = new TempDir();
