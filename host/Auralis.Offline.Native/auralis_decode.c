@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,9 +97,13 @@ typedef struct auralis_decoder {
 } auralis_decoder;
 
 static uint32_t crc_table[256];
+static pthread_once_t initialised = PTHREAD_ONCE_INIT;
 
-static void make_crc_table(void)
+/* Once per process (readers open files on several threads): the page checksum table, and libav's logging off —
+ * failures are reported through each decoder's error text, not printed. */
+static void initialise(void)
 {
+    av_log_set_level(AV_LOG_QUIET);
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t r = i << 24;
         for (int k = 0; k < 8; k++) {
@@ -441,12 +446,7 @@ static int decode_more(auralis_decoder *d)
 /* Opens `path`'s Vorbis stream. On failure returns NULL with the reason in `error`. */
 EXPORT auralis_decoder *auralis_decode_open(const char *path, char *error, int error_size)
 {
-    static int crc_ready;
-    if (!crc_ready) {
-        make_crc_table(); /* idempotent: a race only writes the same values twice */
-        crc_ready = 1;
-    }
-    av_log_set_level(AV_LOG_QUIET); /* failures are reported through `error`, not printed */
+    pthread_once(&initialised, initialise);
     auralis_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         snprintf(error, (size_t)error_size, "out of memory");
