@@ -9,8 +9,6 @@ public static class JackLibrary
     public static NativeDependency Dependency { get; } =
         new(JackNative.Library, "realtime processing with 'auralis run' (JACK)", "libjack-jackd2-0", Required: false);
 
-    private static readonly Lazy<string?> Problem = new(() => Dependency.TryLoad(out _, out var problem) ? null : problem);
-
     /// <summary>The JACK server clients of this process connect to: <c>JACK_DEFAULT_SERVER</c>, else <c>default</c>.</summary>
     public static string ServerName =>
         Environment.GetEnvironmentVariable("JACK_DEFAULT_SERVER") is { Length: > 0 } name ? name : "default";
@@ -18,7 +16,7 @@ public static class JackLibrary
     /// <summary>Throws <see cref="JackException"/> (<see cref="JackErrorKind.LibraryMissing"/>) when libjack cannot be loaded.</summary>
     public static void Require()
     {
-        if (Problem.Value is { } problem)
+        if (Dependency.LoadProblem is { } problem)
         {
             throw new JackException(JackErrorKind.LibraryMissing,
                 $"native library {Dependency.LibraryName} is missing ({Dependency.NeededFor}): {problem}. Fix: {Dependency.Fix}");

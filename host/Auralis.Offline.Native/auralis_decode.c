@@ -3,9 +3,10 @@
  * (host/Auralis.Offline/SndFile/VorbisDecoder.cs).
  *
  * Why it exists: libvorbis (what libsndfile decodes Vorbis with) spends most of a 256 kb/s track in its Huffman
- * codebook reader; libavcodec's Vorbis decoder reads the same packets 1.6-1.9x faster here (docs/benchmarks.md), and
+ * codebook reader; libavcodec's Vorbis decoder reads the same packets 1.5-2.1x faster here (docs/benchmarks.md), and
  * decoding was most of a whole-track analysis. libsndfile still opens every file and says what it is; only the
- * samples of Ogg Vorbis come from here, and they agree with libvorbis's to float rounding (tests/AudioFileTests).
+ * samples of Ogg Vorbis come from here, and they agree with libvorbis's to float rounding
+ * (tests/Auralis.Tests/VorbisDecodingTests.cs).
  *
  * The Ogg pages are read here, not by libavformat: a sample's place in the stream is defined by the pages' granule
  * positions, and libavformat's Ogg demuxer times the packets after a seek from a guess of the block before them (off
@@ -64,6 +65,7 @@ typedef struct auralis_decoder {
     int resume_first_page;      /* the next page read is the first audio page: start after the headers */
     AVCodecContext *codec;
     AVPacket *packet;
+    AVFrame *spare;             /* the frame the decoder fills next (kept when it comes back empty) */
     int channels;
     int sample_rate;
 
@@ -275,15 +277,6 @@ static int next_packet(auralis_decoder *d, int *page_end, int64_t *granule, int 
     }
 }
 
-/* The libraries' versions, for `auralis doctor`. */
-EXPORT const char *auralis_decode_versions(void)
-{
-    static char text[64];
-    unsigned c = avcodec_version();
-    snprintf(text, sizeof text, "libavcodec %u.%u.%u", c >> 16, (c >> 8) & 0xff, c & 0xff);
-    return text;
-}
-
 static void clear_queue(auralis_decoder *d)
 {
     for (int i = 0; i < d->queued; i++) {
@@ -301,6 +294,7 @@ EXPORT void auralis_decode_close(auralis_decoder *d)
     free(d->queue);
     free(d->index);
     free(d->assembly);
+    av_frame_free(&d->spare);
     av_packet_free(&d->packet);
     avcodec_free_context(&d->codec);
     if (d->file) {
@@ -341,6 +335,16 @@ static void place(auralis_decoder *d, int64_t granule)
     }
     d->next_granule = granule;
     d->placed = 1;
+}
+
+/* Places the queued frames so that the first starts at the anchor. */
+static void place_from_anchor(auralis_decoder *d)
+{
+    int64_t decoded = 0;
+    for (int i = 0; i < d->queued; i++) {
+        decoded += d->queue[i].frame->nb_samples;
+    }
+    place(d, d->anchor + decoded);
 }
 
 static int push_frame(auralis_decoder *d, AVFrame *frame)
@@ -397,22 +401,23 @@ static int decode_more(auralis_decoder *d)
         }
     }
     for (;;) {
-        AVFrame *frame = av_frame_alloc();
-        if (!frame) {
+        if (!d->spare && !(d->spare = av_frame_alloc())) {
             return fail(d, "out of memory", 0);
         }
-        int r = avcodec_receive_frame(d->codec, frame);
+        int r = avcodec_receive_frame(d->codec, d->spare);
         if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) {
-            av_frame_free(&frame);
             break;
         }
         if (r < 0) {
-            av_frame_free(&frame);
             return fail(d, "decoding failed", r);
         }
-        if (frame->nb_samples == 0) {
-            av_frame_free(&frame);
-        } else if (push_frame(d, frame) < 0) {
+        if (d->spare->nb_samples == 0) {
+            av_frame_unref(d->spare);
+            continue;
+        }
+        AVFrame *frame = d->spare;
+        d->spare = NULL; /* the queue owns it now */
+        if (push_frame(d, frame) < 0) {
             return -1;
         }
     }
@@ -428,17 +433,17 @@ static int decode_more(auralis_decoder *d)
             d->have_anchor = 1;
             d->anchor = granule;
         } else if (last_page && d->have_anchor) {
-            int64_t decoded = 0;
-            for (int i = 0; i < d->queued; i++) {
-                decoded += d->queue[i].frame->nb_samples;
-            }
-            place(d, d->anchor + decoded);
+            place_from_anchor(d);
         } else {
             place(d, granule);
         }
     }
     if (!d->placed && d->drained) {
-        place(d, d->skip_before); /* no page end was ever seen: count from the restart */
+        /* The stream ended before a page end placed anything (a file cut inside its first pages). */
+        if (!d->have_anchor) {
+            return fail(d, "the file is damaged: no page after the seek says where its samples are", 0);
+        }
+        place_from_anchor(d);
     }
     return 1;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace Auralis.Engine.Health;
@@ -28,13 +29,20 @@ public sealed record NativeDependency(string LibraryName, string NeededFor, stri
         return false;
     }
 
-    /// <summary>Loads it or throws the named error.</summary>
+    // Whether each library loads, decided once per process: a loaded library stays loaded, and asking again costs a
+    // dlopen and a read of /proc/self/maps — too much for every file a library scan opens. (doctor asks TryLoad afresh.)
+    private static readonly ConcurrentDictionary<string, string?> LoadProblems = new(StringComparer.Ordinal);
+
+    /// <summary>Why the library cannot be loaded, or null when it loads; decided at the first call in the process.</summary>
+    public string? LoadProblem => LoadProblems.GetOrAdd(LibraryName, name => TryLoad(out _, out var problem) ? null : problem);
+
+    /// <summary>Throws the named error when the library cannot be loaded (decided once per process).</summary>
     /// <exception cref="NativeDependencyException">The library cannot be loaded.</exception>
     public void Require()
     {
-        if (!TryLoad(out _, out var problem))
+        if (LoadProblem is { } problem)
         {
-            throw new NativeDependencyException(this, problem!);
+            throw new NativeDependencyException(this, problem);
         }
     }
 }

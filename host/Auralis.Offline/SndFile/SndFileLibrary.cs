@@ -10,16 +10,8 @@ public static class SndFileLibrary
     public static NativeDependency Dependency { get; } =
         new(SndFileNative.Library, "reading and writing audio files", "libsndfile1", Required: true);
 
-    private static readonly Lazy<string?> Problem = new(() => Dependency.TryLoad(out _, out var problem) ? null : problem);
-
     /// <summary>Throws <see cref="NativeDependencyException"/> when libsndfile cannot be loaded.</summary>
-    public static void Require()
-    {
-        if (Problem.Value is { } problem)
-        {
-            throw new NativeDependencyException(Dependency, problem);
-        }
-    }
+    public static void Require() => Dependency.Require();
 
     /// <summary>libsndfile's own version string, e.g. <c>libsndfile-1.2.0</c>.</summary>
     public static string Version

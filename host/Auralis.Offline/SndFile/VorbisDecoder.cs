@@ -33,36 +33,12 @@ public sealed partial class VorbisDecoder : IDisposable
         new(Shim, "decoding Ogg Vorbis files: Auralis's bridge to libavcodec", "auralis", Required: true,
             FixText: "reinstall Auralis: the library ships in its folder, next to the auralis executable");
 
-    private static readonly Lazy<(NativeDependency Dependency, string Problem)?> Missing = new(() =>
-    {
-        // libavcodec first: when it is missing the shim cannot load either, and the fix is the system package.
-        foreach (var dependency in (ReadOnlySpan<NativeDependency>)[Codec, Bridge])
-        {
-            if (!dependency.TryLoad(out _, out var problem))
-            {
-                return (dependency, problem!);
-            }
-        }
-        return null;
-    });
-
-    /// <summary>Throws <see cref="NativeDependencyException"/> when libavcodec or the shim cannot be loaded.</summary>
+    /// <summary>Throws <see cref="NativeDependencyException"/> when libavcodec or the shim cannot be loaded — libavcodec
+    /// first: without it the shim cannot load either, and the fix is the system package.</summary>
     public static void Require()
     {
-        if (Missing.Value is { } missing)
-        {
-            throw new NativeDependencyException(missing.Dependency, missing.Problem);
-        }
-    }
-
-    /// <summary>e.g. <c>libavcodec 59.37.100</c>.</summary>
-    public static string Version
-    {
-        get
-        {
-            Require();
-            return Marshal.PtrToStringUTF8(auralis_decode_versions()) ?? "unknown";
-        }
+        Codec.Require();
+        Bridge.Require();
     }
 
     /// <summary>The file.</summary>
@@ -154,7 +130,4 @@ public sealed partial class VorbisDecoder : IDisposable
 
     [LibraryImport(Shim)]
     private static partial IntPtr auralis_decode_error(IntPtr decoder);
-
-    [LibraryImport(Shim)]
-    private static partial IntPtr auralis_decode_versions();
 }
